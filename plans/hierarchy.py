@@ -1,0 +1,88 @@
+"""Turning a plan's flat list of elements into a tree, and filtering that tree by a query.
+
+Pure: works on any objects with `pk`, `parent_id`, `number`, `title` and `description`,
+so the plan page builds its tree from one query and the tests need no database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+WORD = re.compile(r"[\w.&'-]+")
+
+
+@dataclass
+class TreeNode:
+    element: Any
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def search_text(self) -> str:
+        """What the filter matches against: number, title and description, lower-cased."""
+        e = self.element
+        return f"{e.number} {e.title} {e.description}".lower()
+
+    def count(self) -> int:
+        return 1 + sum(child.count() for child in self.children)
+
+
+def build_tree(elements: Iterable[Any]) -> list[TreeNode]:
+    """Nests elements under their parents; parents must come before their children."""
+    nodes: dict[int, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for element in elements:
+        node = nodes[element.pk] = TreeNode(element)
+        siblings = nodes[element.parent_id].children if element.parent_id else roots
+        siblings.append(node)
+    return roots
+
+
+def query_words(query: str) -> list[str]:
+    return WORD.findall(query.lower())
+
+
+def matches(node: TreeNode, words: list[str]) -> bool:
+    """True when every word occurs in the node's text, or the query is a number prefix."""
+    number = node.element.number
+    if len(words) == 1 and (number == words[0] or number.startswith(words[0].rstrip(".") + ".")):
+        return True
+    text = node.search_text
+    return all(word in text for word in words)
+
+
+def filter_tree(roots: list[TreeNode], query: str) -> list[TreeNode]:
+    """The nodes that match, with their ancestors; a matching node keeps all its children."""
+    words = query_words(query)
+    if not words:
+        return roots
+    kept: list[TreeNode] = []
+    for node in roots:
+        if matches(node, words):
+            kept.append(node)
+        elif children := filter_tree(node.children, query):
+            kept.append(TreeNode(node.element, children))
+    return kept
+
+
+def plural(name: str) -> str:
+    """English plural of a level name: Goal -> Goals, Strategy -> Strategies,
+    Line of Effort -> Lines of Effort, Sub-objective -> Sub-objectives."""
+    head, sep, tail = name.partition(" of ")
+    if head.endswith("y") and head[-2:-1] not in "aeiou":
+        head = head[:-1] + "ies"
+    elif head.endswith(("s", "x", "ch", "sh")):
+        head += "es"
+    else:
+        head += "s"
+    return head + sep + tail
+
+
+def describe_counts(levels: list[str], counts: list[int]) -> str:
+    """ "5 goals, 17 objectives, 53 sub-objectives" """
+    return ", ".join(
+        f"{count} {(name if count == 1 else plural(name)).lower()}"
+        for name, count in zip(levels, counts, strict=True)
+    )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
+    path(
+        "plans/<slug:slug>/elements/<str:number>/",
+        views.element_detail,
+        name="element-detail",
+    ),
+    path("metrics/<int:pk>/", views.metric_detail, name="metric-detail"),
+]
