@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 WORD = re.compile(r"[\w.&'-]+")
+# A query word that is an element number: "1", "1.2", "1.2." (trailing dot: its children).
+NUMBER = re.compile(r"^\d+(\.\d+)*\.?$")
 
 
 @dataclass
@@ -45,12 +47,22 @@ def query_words(query: str) -> list[str]:
 
 
 def matches(node: TreeNode, words: list[str]) -> bool:
-    """True when every word occurs in the node's text, or the query is a number prefix."""
+    """True when every word matches: a number word matches the element's number and its
+    descendants' ("1.2" matches 1.2 and 1.2.3, not 1.20 or 11.2), or that number written as
+    a whole word in the text; any other word matches anywhere in the text."""
     number = node.element.number
-    if len(words) == 1 and (number == words[0] or number.startswith(words[0].rstrip(".") + ".")):
-        return True
     text = node.search_text
-    return all(word in text for word in words)
+    tokens = {token.rstrip(".") for token in WORD.findall(text)}
+    return all(_word_matches(word, number, text, tokens) for word in words)
+
+
+def _word_matches(word: str, number: str, text: str, tokens: set[str]) -> bool:
+    if not NUMBER.match(word):
+        return word in text
+    prefix = word.rstrip(".")
+    if number == prefix:
+        return not word.endswith(".")
+    return number.startswith(prefix + ".") or prefix in tokens
 
 
 def filter_tree(roots: list[TreeNode], query: str) -> list[TreeNode]:

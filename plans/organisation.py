@@ -26,7 +26,7 @@ class OfficeTree:
         """The office's parent, grandparent, ... up to the root (the office itself excluded)."""
         found: list[int] = []
         parent = self._parent.get(office_id)
-        while parent is not None and parent not in found:
+        while parent is not None and parent not in found and parent != office_id:
             found.append(parent)
             parent = self._parent.get(parent)
         return found
@@ -37,7 +37,7 @@ class OfficeTree:
         pending = list(self._children.get(office_id, ()))
         while pending:
             child = pending.pop()
-            if child not in found:
+            if child not in found and child != office_id:
                 found.add(child)
                 pending.extend(self._children.get(child, ()))
         return found

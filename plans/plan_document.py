@@ -118,12 +118,15 @@ def parse_plan_document(data: Any) -> PlanSpec:
     """Validates a decoded JSON document and returns it as a PlanSpec.
 
     Raises PlanDocumentError naming the first bad key by its path, e.g.
-    `elements[0].children[1].metrics[0].kind: 'ratio' is not one of numeric, ...`.
+    `elements[0].children[1].metrics[0].kind: 'ratio' is not one of numeric, ...`, or, for
+    the rules across elements (`check_spec`), the element by its number.
     """
     doc = _Reader(data, "document")
     levels = doc.list_of_str("levels", required=True)
     if not 1 <= len(levels) <= MAX_DEPTH:
-        raise PlanDocumentError(f"levels: give 1 to {MAX_DEPTH} level names, not {len(levels)}")
+        raise PlanDocumentError(
+            f"document.levels: give 1 to {MAX_DEPTH} level names, not {len(levels)}"
+        )
     spec = PlanSpec(
         slug=doc.text("slug", required=True),
         title=doc.text("title", required=True),
@@ -138,7 +141,7 @@ def parse_plan_document(data: Any) -> PlanSpec:
         values=doc.text("values"),
     )
     spec.elements = _elements(doc, "elements", depth=1, max_depth=len(levels))
-    _check_unique_numbers(spec)
+    check_spec(spec)
     return spec
 
 
@@ -185,12 +188,25 @@ def _read_metric(reader: _Reader) -> MetricSpec:
     return metric
 
 
-def _check_unique_numbers(spec: PlanSpec) -> None:
+def check_spec(spec: PlanSpec) -> None:
+    """The rules a plan document must keep beyond its shape; raises PlanDocumentError.
+
+    Fiscal years in order, element numbers unique in the plan, metric names unique under
+    their element. `save_plan` checks every spec with it, whatever its source.
+    """
+    start, end = spec.start_fiscal_year, spec.end_fiscal_year
+    if start and end and start > end:
+        raise PlanDocumentError(f"start_fiscal_year: {start} is after end_fiscal_year {end}")
     seen: set[str] = set()
     for _level, _parent, element in spec.walk():
         if element.number in seen:
             raise PlanDocumentError(f"element number {element.number} appears twice")
         seen.add(element.number)
+        names = [metric.name for metric in element.metrics]
+        if duplicates := sorted({name for name in names if names.count(name) > 1}):
+            raise PlanDocumentError(
+                f"element {element.number}: two metrics are named {duplicates[0]!r}"
+            )
 
 
 class _Reader:
@@ -235,9 +251,12 @@ class _Reader:
         if value is None or value == "":
             return None
         try:
-            return Decimal(str(value))
+            number = Decimal(str(value))
         except InvalidOperation:
-            raise PlanDocumentError(f"{self.path}.{key}: expected a number") from None
+            number = None
+        if number is None or not number.is_finite() or isinstance(value, bool):
+            raise PlanDocumentError(f"{self.path}.{key}: expected a number")
+        return number
 
     def list_of_str(self, key: str, *, required: bool = False) -> list[str]:
         value = self._get(key, required)

@@ -9,12 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 
 from plans.models import Metric, Office, Plan, PlanElement
-from plans.plan_document import ElementSpec, MetricSpec, PlanSpec
+from plans.plan_document import (
+    ElementSpec,
+    MetricSpec,
+    PlanDocumentError,
+    PlanSpec,
+    check_spec,
+)
 
 
 class PlanImportError(Exception):
@@ -42,6 +47,10 @@ def save_plan(
     that would lose data refuses the whole save. One transaction: all or nothing.
     Costs a handful of queries plus one write per changed row.
     """
+    try:
+        check_spec(spec)
+    except PlanDocumentError as error:
+        raise PlanImportError(f"{error}.") from None
     offices = {office.code: office for office in Office.objects.all()}
     owner = owner or _office(offices, spec.owner_office, "the plan's owner_office")
     plan, created, changed = _save_plan_row(spec, owner)
@@ -66,7 +75,7 @@ def _save_plan_row(spec: PlanSpec, owner: Office) -> tuple[Plan, bool, bool]:
     names = [*spec.levels, "", ""][:3]
     values = {
         "title": spec.title,
-        "owner": owner,
+        "owner_id": owner.pk,
         "status": spec.status,
         "start_fiscal_year": spec.start_fiscal_year,
         "end_fiscal_year": spec.end_fiscal_year,
@@ -87,14 +96,13 @@ def _save_plan_row(spec: PlanSpec, owner: Office) -> tuple[Plan, bool, bool]:
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
-    """Sets the values on `obj` and says whether any of them differed."""
+    """Sets the values on `obj` and says whether any of them differed.
+
+    Foreign keys are given by their `_id` so that comparing fetches no related row.
+    """
     changed = False
     for name, value in values.items():
-        try:
-            current = getattr(obj, name)
-        except ObjectDoesNotExist:  # a new row's unset foreign key
-            current = None
-        if current != value:
+        if getattr(obj, name) != value:
             setattr(obj, name, value)
             changed = True
     return changed
@@ -107,7 +115,7 @@ class _TreeWriter:
         self.plan = plan
         self.offices = offices
         self.elements = {e.number: e for e in plan.elements.all()}
-        stored = Metric.objects.for_plan(plan).prefetch_related("also_supports")
+        stored = Metric.objects.for_plan(plan).prefetch_related("also_supports__plan")
         self.metrics = {(m.element.number, m.name): m for m in stored}
         self.kept_elements: set[int] = set()
         self.kept_metrics: set[int] = set()
@@ -125,7 +133,7 @@ class _TreeWriter:
     ) -> PlanElement:
         element = self.elements.get(spec.number) or PlanElement(plan=self.plan, number=spec.number)
         values = {
-            "parent": parent,
+            "parent_id": parent.pk if parent else None,
             "level": level,
             "title": spec.title,
             "description": spec.description,
@@ -133,6 +141,7 @@ class _TreeWriter:
             "order": order,
         }
         if _assign(element, values) or element.pk is None:
+            element.parent = parent
             element.save()
             self.written += 1
         self.elements[spec.number] = element
@@ -143,10 +152,11 @@ class _TreeWriter:
         metric = self.metrics.get((element.number, spec.name)) or Metric(
             element=element, name=spec.name
         )
+        owner = _office(self.offices, spec.owner_office, f"metric {spec.name!r}")
         values = {
-            "element": element,
+            "element_id": element.pk,
             "order": order,
-            "owner_office": _office(self.offices, spec.owner_office, f"metric {spec.name!r}"),
+            "owner_office_id": owner.pk,
             "kind": spec.kind,
             "unit": spec.unit,
             "direction": spec.direction,
@@ -169,10 +179,10 @@ class _TreeWriter:
         self.kept_metrics.add(metric.pk)
 
     def _link_supported(self, metric: Metric, references: list[str]) -> None:
-        wanted = {_supported_element(ref, metric.name).pk for ref in references}
-        current = {element.pk for element in metric.also_supports.all()}  # prefetched
-        if wanted != current:
-            metric.also_supports.set(wanted)
+        """Links the metric to "plan-slug:number" elements; no query when they are unchanged."""
+        current = {f"{e.plan.slug}:{e.number}" for e in metric.also_supports.all()}  # prefetched
+        if set(references) != current:
+            metric.also_supports.set(_supported_elements(references, metric.name))
             self.written += 1
 
     def delete_stale(self, *, keep_metrics: bool) -> None:
@@ -189,15 +199,21 @@ class _TreeWriter:
             ) from None
 
 
-def _supported_element(reference: str, metric_name: str) -> PlanElement:
-    """Resolves "plan-slug:number" to the element of another plan."""
-    slug, _, number = reference.partition(":")
-    element = PlanElement.objects.filter(plan__slug=slug, number=number).first()
-    if element is None:
+def _supported_elements(references: list[str], metric_name: str) -> list[PlanElement]:
+    """Resolves "plan-slug:number" references to elements of other plans in one query."""
+    pairs = [reference.partition(":")[::2] for reference in references]
+    matches = Q(pk__in=[])
+    for slug, number in pairs:
+        matches |= Q(plan__slug=slug, number=number)
+    found = {
+        f"{e.plan.slug}:{e.number}": e
+        for e in PlanElement.objects.filter(matches).select_related("plan")
+    }
+    if missing := sorted(set(references) - found.keys()):
         raise PlanImportError(
-            f"Metric {metric_name!r} supports {reference!r}, which does not exist."
+            f"Metric {metric_name!r} supports {missing[0]!r}, which does not exist."
         )
-    return element
+    return list(found.values())
 
 
 @transaction.atomic
@@ -214,7 +230,7 @@ def save_offices(*, offices: list[dict[str, Any]]) -> int:
         values = {
             "name": row["name"],
             "kind": row["kind"],
-            "parent": parent,
+            "parent_id": parent.pk if parent else None,
             "description": row.get("description", ""),
         }
         if _assign(office, values) or office.pk is None:

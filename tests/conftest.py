@@ -17,6 +17,18 @@ from tests.factories import MembershipFactory, OfficeFactory, PlanFactory, UserF
 Role = Membership.Role
 
 
+@pytest.fixture(autouse=True)
+def test_settings(settings) -> None:
+    """Serve `{% static %}` from the finders, without the collectstatic manifest that the
+    production storage needs (tests run with DEBUG off), and hash passwords cheaply: PBKDF2
+    costs a quarter of a second per user."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def offices(db: None) -> dict[str, Office]:
     dhs = OfficeFactory(code="DHS", name="Department", kind=Office.Kind.DEPARTMENT)

@@ -21,6 +21,7 @@ def level_count(count: int, name: str) -> str:
 @register.filter
 def plain_decimal(value: Decimal) -> str:
     """A stored decimal without trailing zeros or exponent: 1500.0000 -> "1,500"."""
-    text = format(value.normalize(), "f")
+    text = format(abs(value).normalize(), "f")
     whole, _, fraction = text.partition(".")
-    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")

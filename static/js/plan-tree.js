@@ -15,10 +15,12 @@
  *   data-total, when given, is the number of elements in the whole plan; it tells the script
  *   that a server-filtered page holds only part of the tree.
  *
- * Matching (as filter_tree): the query is split into words; an element matches when every
- * word occurs in its data-element-text, or when the query is one word that is its number or
- * a number prefix ("1.2" matches 1.2 and 1.2.3, not 1.20). Shown: the matches, all their
- * descendants, and their ancestors, whose <details> are opened.
+ * Matching (as plans.hierarchy.filter_tree): the query is split into words; an element
+ * matches when every word matches. A number word ("1", "1.2", "1.2.") matches the element of
+ * that number (unless it ends in a dot: "1.2." means 1.2's descendants), its numbered
+ * descendants ("1.2" matches 1.2.3 but not 1.20 or 11.2), or that number written as a whole
+ * word in the text; any other word matches anywhere in the text. Shown: the matches, all
+ * their descendants, and their ancestors, whose <details> are opened.
  *
  * Plain ES2017, no dependencies, safe to load with defer; no inline handlers (CSP).
  */
@@ -27,24 +29,48 @@
 
   var STATUS_DELAY_MS = 400;
   // Python's [\w.&'-]+ (Unicode \w) without ES2018 property escapes: a word is a run of
-  // anything but white space and the punctuation that \w and .&'- leave out.
-  var WORD = /[^\s!"#$%()*+,/:;<=>?@[\\\]^`{|}~]+/g;
+  // anything but white space and the punctuation that \w and .&'- leave out (ASCII, Latin-1
+  // and general punctuation such as curly quotes and dashes).
+  var WORD = /[^\s!"#$%()*+,/:;<=>?@[\\\]^`{|}~\u00a0-\u00bf\u2010-\u2027\u2030-\u205e]+/g;
+  var NUMBER = /^\d+(\.\d+)*\.?$/;
 
   function queryWords(query) {
     return query.toLowerCase().match(WORD) || [];
   }
 
-  function isMatch(li, words) {
-    var number = li.getAttribute("data-element-number") || "";
-    if (words.length === 1) {
-      var prefix = words[0].replace(/\.+$/, "");
-      if (number === words[0] || number.indexOf(prefix + ".") === 0) {
-        return true;
-      }
+  var tokenCache = new WeakMap();
+
+  /* The words of an element's text with trailing dots dropped, computed once per element. */
+  function textTokens(li) {
+    if (!tokenCache.has(li)) {
+      var words = (li.getAttribute("data-element-text") || "").toLowerCase().match(WORD) || [];
+      tokenCache.set(
+        li,
+        new Set(
+          words.map(function (word) {
+            return word.replace(/\.+$/, "");
+          })
+        )
+      );
     }
-    var text = (li.getAttribute("data-element-text") || "").toLowerCase();
+    return tokenCache.get(li);
+  }
+
+  function wordMatches(word, li) {
+    if (!NUMBER.test(word)) {
+      return (li.getAttribute("data-element-text") || "").toLowerCase().indexOf(word) !== -1;
+    }
+    var number = li.getAttribute("data-element-number") || "";
+    var prefix = word.replace(/\.+$/, "");
+    if (number === prefix) {
+      return word.charAt(word.length - 1) !== ".";
+    }
+    return number.indexOf(prefix + ".") === 0 || textTokens(li).has(prefix);
+  }
+
+  function isMatch(li, words) {
     return words.every(function (word) {
-      return text.indexOf(word) !== -1;
+      return wordMatches(word, li);
     });
   }
 
@@ -54,25 +80,26 @@
     );
   }
 
-  /* Shows the items for the words (all of them when there are none); returns how many. */
+  /* Shows the items for the words (all of them when there are none); returns how many
+     elements match by themselves and how many are shown. */
   function filterItems(roots, words) {
-    var shownCount = 0;
+    var counts = { matched: 0, shown: 0 };
 
     // Returns whether `li` is shown; `keep` when an ancestor matched.
     function visit(li, keep) {
-      var matched = keep || words.length === 0 || isMatch(li, words);
+      var matched = words.length === 0 || isMatch(li, words);
+      var kept = keep || matched;
       var descendantShown = false;
       childItems(li).forEach(function (child) {
-        if (visit(child, matched)) {
+        if (visit(child, kept)) {
           descendantShown = true;
         }
       });
-      var shown = matched || descendantShown;
+      var shown = kept || descendantShown;
       li.hidden = !shown;
-      if (shown) {
-        shownCount += 1;
-      }
-      if (descendantShown && !matched) {
+      counts.matched += matched ? 1 : 0;
+      counts.shown += shown ? 1 : 0;
+      if (descendantShown && !kept) {
         var details = li.querySelector(":scope > details");
         if (details) {
           details.open = true;
@@ -84,21 +111,27 @@
     roots.forEach(function (li) {
       visit(li, false);
     });
-    return shownCount;
+    return counts;
   }
 
   function plural(count) {
     return count === 1 ? " element" : " elements";
   }
 
-  /* Same wording as the server-rendered status in plans/plan_detail.html. */
-  function statusText(query, shown, total) {
+  /* `total` is null on a server-filtered page that does not say how big the whole plan is. */
+  function statusText(query, counts, total) {
     if (queryWords(query).length === 0) {
-      return shown === total
+      return counts.shown === total
         ? "All " + total + plural(total) + " shown."
-        : shown + " of " + total + plural(total) + " shown.";
+        : counts.shown + plural(counts.shown) + " shown.";
     }
-    return shown + " of " + total + plural(total) + " shown for \u201c" + query.trim() + "\u201d.";
+    var quoted = "\u201c" + query.trim() + "\u201d";
+    if (counts.matched === 0) {
+      return "No elements match " + quoted + ".";
+    }
+    var verb = counts.matched === 1 ? " matches " : " match ";
+    var shown = total === null ? counts.shown : counts.shown + " of " + total;
+    return counts.matched + plural(counts.matched) + verb + quoted + "; " + shown + " shown.";
   }
 
   function setAllOpen(tree, open) {
@@ -129,7 +162,8 @@
       return child.tagName === "LI";
     });
     var rendered = tree.querySelectorAll("li[data-element-number]").length;
-    var total = parseInt(tree.getAttribute("data-total"), 10) || rendered;
+    var complete = isComplete(tree, rendered, input);
+    var total = parseInt(tree.getAttribute("data-total"), 10) || (complete ? rendered : null);
     var statusTimer = null;
 
     function apply(announceNow) {
@@ -154,7 +188,7 @@
     });
     // Only a complete tree can be filtered here; a server-filtered page lacks the rest of
     // the plan, so its form still goes to the server.
-    if (form && isComplete(tree, rendered, input)) {
+    if (form && complete) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         apply(true);

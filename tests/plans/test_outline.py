@@ -11,7 +11,7 @@ import pytest
 
 from plans.outline import Outline, OutlineError, OutlineNode, parse_outline
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "plans" / "seed_data" / "documents"
 ICE_PLAN_PATH = SEEDS / "001_3f0cdc2fbd3db8ae.txt"
 WPS_PLAN_PATH = SEEDS / "002_6250814667351768.txt"
 DRO_EXCERPT_PATH = SEEDS / "003_4fa8b7f13897f9b2.txt"
