@@ -27,6 +27,11 @@ class TreeNode:
         e = self.element
         return f"{e.number} {e.title} {e.description}".lower()
 
+    @property
+    def child_level_name(self) -> str:
+        """The plan's name for the level below ("Objective"); reads `element.plan`."""
+        return self.element.plan.level_name(self.element.level + 1)
+
     def count(self) -> int:
         return 1 + sum(child.count() for child in self.children)
 
@@ -63,6 +68,12 @@ def _word_matches(word: str, number: str, text: str, tokens: set[str]) -> bool:
     if number == prefix:
         return not word.endswith(".")
     return number.startswith(prefix + ".") or prefix in tokens
+
+
+def count_matches(roots: list[TreeNode], query: str) -> int:
+    """How many nodes match the query by themselves (not as ancestors of a match)."""
+    words = query_words(query)
+    return sum(int(matches(node, words)) + count_matches(node.children, query) for node in roots)
 
 
 def filter_tree(roots: list[TreeNode], query: str) -> list[TreeNode]:

@@ -14,7 +14,7 @@ from plans.access import (
     get_plan_for_user,
     visible_plans,
 )
-from plans.hierarchy import build_tree, filter_tree
+from plans.hierarchy import build_tree, count_matches, filter_tree
 from plans.models import Plan, PlanElement
 
 
@@ -44,6 +44,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "level_counts": _level_counts(plan, elements),
         "total": len(elements),
         "shown_count": sum(node.count() for node in shown),
+        "match_count": count_matches(tree, query) if query else 0,
     }
     return render(request, "plans/plan_detail.html", context)
 

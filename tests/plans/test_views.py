@@ -292,7 +292,7 @@ def test_plan_page_filters_by_words_showing_matches_with_their_ancestors(
     assert "Patrol the land border" not in page
     assert "Recover from disasters" not in page
     assert "Rebuild damaged housing" not in page
-    assert "3 of 6 elements shown for “Biometric”." in page
+    assert "1 element matches “Biometric”; 3 of 6 shown." in page
     assert 'value="Biometric"' in page
 
 
@@ -304,7 +304,7 @@ def test_plan_page_filters_by_number_keeping_the_elements_children(
     assert "Recover from disasters" in page
     assert "Rebuild damaged housing" in page
     assert "Patrol the land border" not in page
-    assert "2 of 6 elements shown" in page
+    assert "2 elements match “2”; 2 of 6 shown." in page
 
 
 def test_plan_page_says_when_nothing_matches(
@@ -314,8 +314,8 @@ def test_plan_page_says_when_nothing_matches(
         viewer_client.get(reverse("plans:plan-detail", args=["ice-plan"]), {"q": "zeppelin"})
     )
 
-    assert "0 of 6 elements shown" in page
-    assert "No element matches “zeppelin”." in page
+    assert "No elements match “zeppelin”." in page
+    assert "Show the whole plan" in page
     assert "Secure the border" not in page
 
 
