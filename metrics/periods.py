@@ -115,7 +115,7 @@ class FiscalQuarter:
 
 
 def parse_period(text: str) -> FiscalYear | FiscalQuarter:
-    """"FY2021" -> FiscalYear(2021); "FY2021 Q1" -> FiscalQuarter(2021, 1)."""
+    """ "FY2021" -> FiscalYear(2021); "FY2021 Q1" -> FiscalQuarter(2021, 1)."""
     match = LABEL.match(text)
     if not match:
         raise ValueError(f'"{text}" is not a period like FY2021 or FY2021 Q1')

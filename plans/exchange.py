@@ -60,5 +60,7 @@ def _metric_spec(metric: Metric) -> MetricSpec:
         comparison="prior_year" if metric.compares_with_prior_year else "",
         baseline_value=metric.baseline_value,
         baseline_fiscal_year=metric.baseline_fiscal_year,
+        allowed_min=metric.allowed_min,
+        allowed_max=metric.allowed_max,
         also_supports=sorted(f"{e.plan.slug}:{e.number}" for e in metric.also_supports.all()),
     )

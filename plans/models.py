@@ -286,6 +286,20 @@ class Metric(models.Model):
     compares_with_prior_year = models.BooleanField(
         default=False, help_text="The measure is stated against the previous fiscal year."
     )
+    allowed_min = models.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Lowest value accepted; empty means the unit's default (0 for most units).",
+    )
+    allowed_max = models.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Highest value accepted; empty means the unit's default (100 for percent).",
+    )
     baseline_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True)
     owner_office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="metrics")
@@ -311,6 +325,12 @@ class Metric(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="percentage") | Q(unit="percent"),
                 name="metric_percentage_in_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(allowed_min__isnull=True)
+                | Q(allowed_max__isnull=True)
+                | Q(allowed_min__lte=F("allowed_max")),
+                name="metric_allowed_range_in_order",
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True, baseline_fiscal_year__isnull=True)

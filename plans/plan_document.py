@@ -52,6 +52,8 @@ class MetricSpec:
     comparison: str = ""
     baseline_value: Decimal | None = None
     baseline_fiscal_year: int | None = None
+    allowed_min: Decimal | None = None
+    allowed_max: Decimal | None = None
     also_supports: list[str] = field(default_factory=list)  # "plan-slug:number"
 
 
@@ -179,12 +181,17 @@ def _read_metric(reader: _Reader) -> MetricSpec:
         comparison=reader.choice("comparison", COMPARISONS, default=""),
         baseline_value=reader.decimal("baseline_value"),
         baseline_fiscal_year=reader.year("baseline_fiscal_year"),
+        allowed_min=reader.decimal("allowed_min"),
+        allowed_max=reader.decimal("allowed_max"),
         also_supports=reader.list_of_str("also_supports"),
     )
     if metric.kind == "percentage" and metric.unit != "percent":
         raise PlanDocumentError(f"{reader.path}.unit: a percentage metric is in percent")
     if (metric.baseline_value is None) != (metric.baseline_fiscal_year is None):
         raise PlanDocumentError(f"{reader.path}: a baseline needs both a value and a fiscal year")
+    low, high = metric.allowed_min, metric.allowed_max
+    if low is not None and high is not None and low > high:
+        raise PlanDocumentError(f"{reader.path}.allowed_min: above allowed_max")
     return metric
 
 
@@ -306,8 +313,11 @@ def _element_dict(element: ElementSpec) -> dict[str, Any]:
     }
 
 
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
 def _metric_dict(metric: MetricSpec) -> dict[str, Any]:
-    baseline = metric.baseline_value
     return {
         "name": metric.name,
         "kind": metric.kind,
@@ -321,7 +331,9 @@ def _metric_dict(metric: MetricSpec) -> dict[str, Any]:
         "data_quality_notes": metric.data_quality_notes,
         "unit_label": metric.unit_label,
         "comparison": metric.comparison,
-        "baseline_value": None if baseline is None else format(baseline.normalize(), "f"),
+        "baseline_value": _decimal_text(metric.baseline_value),
         "baseline_fiscal_year": metric.baseline_fiscal_year,
+        "allowed_min": _decimal_text(metric.allowed_min),
+        "allowed_max": _decimal_text(metric.allowed_max),
         "also_supports": list(metric.also_supports),
     }

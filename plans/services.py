@@ -169,6 +169,8 @@ class _TreeWriter:
             "compares_with_prior_year": spec.comparison == "prior_year",
             "baseline_value": spec.baseline_value,
             "baseline_fiscal_year": spec.baseline_fiscal_year,
+            "allowed_min": spec.allowed_min,
+            "allowed_max": spec.allowed_max,
         }
         is_new = metric.pk is None
         if _assign(metric, values) or is_new:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from plans.formatting import plain_decimal
 from plans.hierarchy import plural
 
 register = template.Library()
@@ -18,10 +19,7 @@ def level_count(count: int, name: str) -> str:
     return f"{count} {word.lower()}"
 
 
-@register.filter
-def plain_decimal(value: Decimal) -> str:
-    """A stored decimal without trailing zeros or exponent: 1500.0000 -> "1,500"."""
-    text = format(abs(value).normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")
+@register.filter(name="plain_decimal")
+def plain_decimal_filter(value: Decimal) -> str:
+    """`{{ metric.baseline_value|plain_decimal }}` -> "1,500"."""
+    return plain_decimal(value)

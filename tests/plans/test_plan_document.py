@@ -41,6 +41,8 @@ def full_metric(**overrides: Any) -> dict[str, Any]:
         "comparison": "prior_year",
         "baseline_value": "62.5",
         "baseline_fiscal_year": 2020,
+        "allowed_min": "0",
+        "allowed_max": "100",
         "also_supports": ["dhs-plan:2.1"],
     }
     return {**metric, **overrides}
