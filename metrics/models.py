@@ -230,6 +230,14 @@ class DataCall(models.Model):
     def period(self) -> FiscalQuarter:
         return FiscalQuarter(self.fiscal_year, self.quarter)
 
+    def metrics_due(self) -> models.QuerySet[Metric]:
+        """The plan's metrics this call collects: the quarterly ones, and in Q4 the annual
+        ones too (an annual metric takes one value per fiscal year)."""
+        metrics = Metric.objects.filter(element__plan_id=self.plan_id)
+        if self.quarter != 4:
+            metrics = metrics.filter(frequency=Metric.Frequency.QUARTERLY)
+        return metrics
+
     def is_open(self, today: date) -> bool:
         return self.opens_on <= today <= self.due_on
 

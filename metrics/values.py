@@ -109,15 +109,3 @@ def moved_sharply(value: Decimal, previous: Decimal | None) -> bool:
     if previous == 0:
         return value != 0
     return abs(value - previous) / abs(previous) > CHANGE_THRESHOLD
-
-
-def format_value(value: Decimal | None, unit: str) -> str:
-    """For display: 185884 -> "185,884"; 96 percent -> "96%"; dollars -> "$1,234.5"."""
-    if value is None:
-        return ""
-    text = plain_decimal(value)
-    if unit == "percent":
-        return f"{text}%"
-    if unit == "dollars":
-        return f"${text}"
-    return text

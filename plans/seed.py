@@ -72,7 +72,9 @@ def curated_plan_specs() -> list[PlanSpec]:
 @transaction.atomic
 def load_seed_data() -> SeedReport:
     offices_written = save_offices(offices=_read_json("offices.json"))
-    plans = [save_plan(spec=spec) for spec in outline_plan_specs() + curated_plan_specs()]
+    # An outline carries no metrics: keep those that other seeds hang under its elements.
+    plans = [save_plan(spec=spec, keep_metrics=True) for spec in outline_plan_specs()]
+    plans += [save_plan(spec=spec) for spec in curated_plan_specs()]
     demo_users = create_demo_users() if settings.DEBUG else []
     return SeedReport(offices_written=offices_written, plans=plans, demo_users=demo_users)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from plans.formatting import plain_decimal
+from plans.formatting import format_value, plain_decimal
 from plans.hierarchy import plural
 
 register = template.Library()
@@ -23,3 +23,9 @@ def level_count(count: int, name: str) -> str:
 def plain_decimal_filter(value: Decimal) -> str:
     """`{{ metric.baseline_value|plain_decimal }}` -> "1,500"."""
     return plain_decimal(value)
+
+
+@register.filter
+def in_unit(value: Decimal | None, unit: str) -> str:
+    """`{{ measurement.value|in_unit:metric.unit }}` -> "96%", "$1,234", "6,105 pounds"."""
+    return format_value(value, unit)

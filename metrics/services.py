@@ -1,0 +1,343 @@
+"""The quarterly workflow: entering values, submitting, approving or returning, targets.
+
+The entry form, the spreadsheet upload and the API all call these functions, so the rules
+(locking after the due date, optimistic locking on a version number, a reason for changing
+an approved value, history for every change) hold whatever the door. Each runs in one
+transaction and writes its history rows in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from metrics.models import DataCall, DataCallException, Evidence, Measurement, Target
+from metrics.tasks import notify_reviewers
+from plans.models import Metric, Office, User
+
+LOCKED = (
+    "The {period} data call closed on {due:%B %-d, %Y}. Ask the working-group lead for an "
+    "exception to enter or change values."
+)
+NOT_OPEN = "The {period} data call opens on {opens:%B %-d, %Y}."
+REASON_REQUIRED = "{metric}: this value was approved; give a reason for changing it."
+NOT_YOURS = "{metric} is owned by {owner}, not by {office}."
+CANNOT_REVIEW = "{metric} is {status}; only submitted values can be approved or returned."
+COMMENT_REQUIRED = "Say why the value is returned, so that the office can fix it."
+
+
+class WorkflowError(Exception):
+    """The action is not allowed in the value's current state; nothing was saved."""
+
+
+class ConflictError(Exception):
+    """Someone else saved the row after the person opened it; nothing was saved."""
+
+    def __init__(self, row: Measurement | Target) -> None:
+        self.row = row
+        latest = row.history.latest()
+        who = latest.history_user
+        name = (who.get_full_name() or who.username) if who else "someone"
+        when = timezone.localtime(latest.history_date)
+        super().__init__(
+            f"{row.metric.name} ({row.period_label}): {name} changed this at "
+            f"{when:%H:%M on %B %-d, %Y} while you were editing. Their version is shown now; "
+            "enter your change again if it is still needed."
+        )
+
+
+@dataclass
+class ValueEntry:
+    """What a person entered for one metric in one period."""
+
+    metric: Metric
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    milestone_status: str = ""
+    milestone_date: date | None = None
+    not_available: bool = False
+    not_available_reason: str = ""
+    explanation: str = ""
+    version: int | None = None  # the version the person saw; None for a new value
+    change_reason: str = ""
+    evidence: UploadedFile | None = None
+
+    def has_content(self) -> bool:
+        return any(
+            (
+                self.value is not None,
+                self.milestone_status,
+                self.not_available,
+                self.explanation,
+                self.evidence,
+            )
+        )
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "milestone_status": self.milestone_status,
+            "milestone_date": self.milestone_date,
+            "not_available": self.not_available,
+            "not_available_reason": self.not_available_reason if self.not_available else "",
+            "explanation": self.explanation,
+        }
+
+
+def period_of(metric: Metric, data_call: DataCall) -> tuple[int, int | None]:
+    """An annual metric's value belongs to the fiscal year; a quarterly one to the quarter."""
+    if metric.frequency == Metric.Frequency.ANNUAL:
+        return data_call.fiscal_year, None
+    return data_call.fiscal_year, data_call.quarter
+
+
+def lock_message(data_call: DataCall, office: Office, today: date) -> str | None:
+    """Why the office cannot enter values for the call today, or None when it can."""
+    if today < data_call.opens_on:
+        return NOT_OPEN.format(period=data_call.period.label, opens=data_call.opens_on)
+    if today <= data_call.due_on:
+        return None
+    exception = DataCallException.objects.filter(data_call=data_call, office=office).first()
+    if exception and today <= exception.until:
+        return None
+    return LOCKED.format(period=data_call.period.label, due=data_call.due_on)
+
+
+@transaction.atomic
+def save_values(
+    *,
+    data_call: DataCall,
+    office: Office,
+    entries: list[ValueEntry],
+    user: User,
+    submit: bool = False,
+    today: date | None = None,
+) -> list[Measurement]:
+    """Saves an office's values for a data call as drafts, or submits them.
+
+    Refuses the whole save when the quarter is locked for the office, when a value was
+    changed by someone else since the person opened it (ConflictError), or when an approved
+    value changes without a reason. A changed approved value goes back to review. Returns
+    the measurements written and queues the reviewers' notice on commit when submitting.
+    Costs two queries plus one write and one history row per changed value.
+    """
+    today = today or timezone.localdate()
+    if message := lock_message(data_call, office, today):
+        raise WorkflowError(message)
+    for entry in entries:
+        if entry.metric.owner_office_id != office.pk:
+            owner = entry.metric.owner_office.code
+            raise WorkflowError(
+                NOT_YOURS.format(metric=entry.metric, owner=owner, office=office.code)
+            )
+    stored = _stored_measurements(data_call, [entry.metric for entry in entries])
+    written = []
+    for entry in entries:
+        measurement = _write_entry(
+            data_call, stored.get(entry.metric.pk), entry, user=user, submit=submit
+        )
+        if measurement is not None:
+            written.append(measurement)
+        if entry.evidence is not None:
+            owner = measurement or stored[entry.metric.pk]
+            attach_evidence(measurement=owner, upload=entry.evidence, user=user)
+    if submit and any(m.status == Measurement.Status.SUBMITTED for m in written):
+        transaction.on_commit(lambda: notify_reviewers.delay(data_call.pk, office.pk))
+    return written
+
+
+def _stored_measurements(data_call: DataCall, metrics: list[Metric]) -> dict[int, Measurement]:
+    """The stored values of these metrics for the call's periods, locked for update."""
+    quarterly = [m.pk for m in metrics if m.frequency == Metric.Frequency.QUARTERLY]
+    annual = [m.pk for m in metrics if m.frequency == Metric.Frequency.ANNUAL]
+    rows = Measurement.objects.select_for_update().filter(fiscal_year=data_call.fiscal_year)
+    quarter_rows = rows.filter(quarter=data_call.quarter, metric_id__in=quarterly)
+    year_rows = rows.filter(quarter=None, metric_id__in=annual)
+    return {m.metric_id: m for m in [*quarter_rows, *year_rows]}
+
+
+def _write_entry(
+    data_call: DataCall,
+    measurement: Measurement | None,
+    entry: ValueEntry,
+    *,
+    user: User,
+    submit: bool,
+) -> Measurement | None:
+    """Applies one entry; returns the measurement if it was written."""
+    if measurement is None:
+        if not entry.has_content():
+            return None
+        fiscal_year, quarter = period_of(entry.metric, data_call)
+        measurement = Measurement(metric=entry.metric, fiscal_year=fiscal_year, quarter=quarter)
+    elif entry.version != measurement.version:
+        raise ConflictError(measurement)
+    was_approved = measurement.status == Measurement.Status.APPROVED
+    changed = _assign(measurement, entry.fields()) or measurement.pk is None
+    if not changed and (was_approved or not submit or _is_submitted(measurement)):
+        return None
+    if was_approved and not entry.change_reason.strip():
+        raise WorkflowError(REASON_REQUIRED.format(metric=entry.metric.name))
+    now = timezone.now()
+    if changed:
+        measurement.entered_by, measurement.entered_at = user, now
+    if submit or was_approved:
+        measurement.status = Measurement.Status.SUBMITTED
+        measurement.submitted_by, measurement.submitted_at = user, now
+    elif changed:
+        measurement.status = Measurement.Status.DRAFT
+    default_reason = (
+        "Submitted" if measurement.status == Measurement.Status.SUBMITTED else "Draft saved"
+    )
+    _save_with_history(measurement, user, entry.change_reason.strip() or default_reason)
+    return measurement
+
+
+def _is_submitted(measurement: Measurement) -> bool:
+    return measurement.status == Measurement.Status.SUBMITTED
+
+
+def _assign(obj: object, values: dict[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _save_with_history(row: Measurement | Target, user: User, reason: str) -> None:
+    """Saves with the next version number and a history row naming who and why."""
+    if row.pk is not None:
+        row.version += 1
+    row._history_user = user
+    row._change_reason = reason
+    row.save()
+
+
+# Review --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_values(*, seen: dict[int, int], reviewer: User) -> list[Measurement]:
+    """Approves submitted values; `seen` maps each measurement id to the version reviewed."""
+    return _review(seen, reviewer, Measurement.Status.APPROVED, comment="", reason="Approved")
+
+
+@transaction.atomic
+def return_values(*, seen: dict[int, int], reviewer: User, comment: str) -> list[Measurement]:
+    """Returns submitted values to the office with a comment saying what to fix."""
+    if not comment.strip():
+        raise WorkflowError(COMMENT_REQUIRED)
+    reason = f"Returned: {comment.strip()}"
+    return _review(
+        seen, reviewer, Measurement.Status.RETURNED, comment=comment.strip(), reason=reason
+    )
+
+
+def _review(
+    seen: dict[int, int], reviewer: User, status: str, *, comment: str, reason: str
+) -> list[Measurement]:
+    rows = Measurement.objects.select_for_update().select_related("metric").filter(pk__in=seen)
+    measurements = list(rows)
+    now = timezone.now()
+    for measurement in measurements:
+        if measurement.version != seen[measurement.pk]:
+            raise ConflictError(measurement)
+        if measurement.status != Measurement.Status.SUBMITTED:
+            raise WorkflowError(
+                CANNOT_REVIEW.format(
+                    metric=measurement.metric.name, status=measurement.get_status_display().lower()
+                )
+            )
+        measurement.status = status
+        measurement.review_comment = comment
+        measurement.reviewed_by, measurement.reviewed_at = reviewer, now
+        _save_with_history(measurement, reviewer, reason)
+    return measurements
+
+
+# Targets and exceptions ------------------------------------------------------------------
+
+
+@dataclass
+class TargetEntry:
+    fiscal_year: int
+    quarter: int | None = None
+    value: Decimal | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    due_date: date | None = None
+    version: int | None = None
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "value": self.value,
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "due_date": self.due_date,
+        }
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.fields().values())
+
+
+@transaction.atomic
+def save_targets(
+    *, metric: Metric, entries: list[TargetEntry], user: User, reason: str = ""
+) -> list[Target]:
+    """Creates, changes or clears a metric's targets, with optimistic locking per target."""
+    stored = {
+        (t.fiscal_year, t.quarter): t
+        for t in Target.objects.select_for_update().filter(metric=metric)
+    }
+    written = []
+    for entry in entries:
+        target = stored.get((entry.fiscal_year, entry.quarter))
+        if target is not None and entry.version != target.version:
+            raise ConflictError(target)
+        if target is None and entry.is_empty():
+            continue
+        if target is not None and entry.is_empty():
+            target._history_user, target._change_reason = user, reason or "Target cleared"
+            target.delete()
+            continue
+        target = target or Target(
+            metric=metric, fiscal_year=entry.fiscal_year, quarter=entry.quarter
+        )
+        if _assign(target, entry.fields()) or target.pk is None:
+            target.updated_by = user
+            _save_with_history(target, user, reason or "Target set")
+            written.append(target)
+    return written
+
+
+@transaction.atomic
+def grant_exception(
+    *, data_call: DataCall, office: Office, until: date, reason: str, user: User
+) -> DataCallException:
+    """Lets the office enter values after the due date until `until` (replaces any earlier)."""
+    exception, _created = DataCallException.objects.update_or_create(
+        data_call=data_call,
+        office=office,
+        defaults={"until": until, "reason": reason, "granted_by": user},
+    )
+    return exception
+
+
+@transaction.atomic
+def attach_evidence(*, measurement: Measurement, upload: UploadedFile, user: User) -> Evidence:
+    """Stores a file beside a value; the value's own version and status do not change."""
+    evidence = Evidence(measurement=measurement, name=upload.name[:255], uploaded_by=user)
+    evidence.file.save(upload.name, upload, save=False)
+    evidence._history_user = user
+    evidence.save()
+    return evidence
