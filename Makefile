@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install assets run test test-fast lint format check migrations-check clean
+.PHONY: install assets run test test-fast bench lint format check migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,11 @@ test: install assets
 # Everything but the browser tests.
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# Benchmarks on generated data in a scratch database (SQLite unless DATABASE_URL is set):
+# one JSON line per case with median ms, SQL queries, the SQL floor and peak memory.
+bench: install assets
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) manage.py bench
 
 lint: install
 	$(VENV)/bin/ruff check .

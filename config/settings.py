@@ -152,6 +152,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# History reasons are free text (a returned value's comment, a change's justification).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

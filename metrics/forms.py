@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from metrics.entry import EntryRow
 from metrics.models import DataCall, Measurement
+from metrics.periods import FiscalQuarter
 from metrics.services import ValueEntry
 from metrics.values import (
     check_fraction,
@@ -106,6 +107,7 @@ class MeasurementEntryForm(forms.Form):
         if data.get("not_available"):
             if not data.get("not_available_reason", "").strip():
                 self.add_error("not_available_reason", REASON_NOT_AVAILABLE)
+            self._check_change_reason(data)
             return data
         if self.metric.kind == Metric.Kind.PERCENTAGE:
             self._clean_fraction(data)
@@ -234,6 +236,11 @@ class DataCallForm(forms.ModelForm):
         if opens and due and opens > due:
             self.add_error("due_on", "The due date cannot be before the opening date.")
         year, quarter = data.get("fiscal_year"), data.get("quarter")
+        try:
+            FiscalQuarter(year or 0, quarter or 1)
+        except ValueError as error:
+            self.add_error("fiscal_year", str(error).capitalize() + ".")
+            return data
         calls = DataCall.objects.filter(plan=self.instance.plan, fiscal_year=year, quarter=quarter)
         if calls.exists():
             self.add_error("quarter", f"The plan already has a data call for FY{year} Q{quarter}.")

@@ -72,6 +72,11 @@ def _period(row: Any) -> str:
     return f"FY{row.fiscal_year}" + (f" Q{row.quarter}" if row.quarter else "")
 
 
+def _blank(value: Any) -> bool:
+    """Nothing worth showing: a new row's unset fields (None, "", False)."""
+    return value is None or value == "" or value is False
+
+
 def _changes(records: Any, fields: list[str], subject: Any) -> Iterable[Change]:
     previous: dict[int, Any] = {}
     rows = records.select_related("history_user").order_by("id", "history_date", "history_id")

@@ -81,7 +81,9 @@ class FiscalQuarter:
 
     @property
     def end(self) -> date:
-        following = self.next().start
+        if self.quarter == 4:
+            return FiscalYear(self.fiscal_year).end
+        following = FiscalQuarter(self.fiscal_year, self.quarter + 1).start
         return date.fromordinal(following.toordinal() - 1)
 
     @property

@@ -9,15 +9,17 @@ transaction and writes its history rows in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from metrics.models import DataCall, DataCallException, Evidence, Measurement, Target
 from metrics.tasks import notify_reviewers
+from plans.formatting import format_value
 from plans.models import Metric, Office, User
 
 LOCKED = (
@@ -26,6 +28,26 @@ LOCKED = (
 )
 NOT_OPEN = "The {period} data call opens on {opens:%B %-d, %Y}."
 REASON_REQUIRED = "{metric}: this value was approved; give a reason for changing it."
+WRITABLE_FIELDS = [
+    "value",
+    "numerator",
+    "denominator",
+    "milestone_status",
+    "milestone_date",
+    "not_available",
+    "not_available_reason",
+    "explanation",
+    "status",
+    "review_comment",
+    "version",
+    "entered_by",
+    "entered_at",
+    "submitted_by",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+]
+NOT_DUE = "{metric} is not collected by the {period} data call."
 NOT_YOURS = "{metric} is owned by {owner}, not by {office}."
 CANNOT_REVIEW = "{metric} is {status}; only submitted values can be approved or returned."
 COMMENT_REQUIRED = "Say why the value is returned, so that the office can fix it."
@@ -41,14 +63,22 @@ class ConflictError(Exception):
     def __init__(self, row: Measurement | Target) -> None:
         self.row = row
         latest = row.history.latest()
-        who = latest.history_user
-        name = (who.get_full_name() or who.username) if who else "someone"
-        when = timezone.localtime(latest.history_date)
+        user = latest.history_user
+        self.who = (user.get_full_name() or user.username) if user else "someone"
+        self.when = timezone.localtime(latest.history_date)
         super().__init__(
-            f"{row.metric.name} ({row.period_label}): {name} changed this at "
-            f"{when:%H:%M on %B %-d, %Y} while you were editing. Their version is shown now; "
-            "enter your change again if it is still needed."
+            f"{row.metric.name} ({row.period_label}): {self.who} changed this at "
+            f"{self.when:%H:%M on %B %-d, %Y} while you were editing{_now_reads(row)}. Nothing was "
+            "saved. What you typed is kept: save again to replace their change, or reload the "
+            "page to start from theirs."
         )
+
+
+def _now_reads(row: Measurement | Target) -> str:
+    """ ", and it now reads 1,234 (submitted)" for the conflict message."""
+    value = format_value(row.value, row.metric.unit) if row.value is not None else "no value"
+    status = f" ({row.get_status_display().lower()})" if isinstance(row, Measurement) else ""
+    return f", and it now reads {value}{status}"
 
 
 @dataclass
@@ -73,6 +103,7 @@ class ValueEntry:
             (
                 self.value is not None,
                 self.milestone_status,
+                self.milestone_date,
                 self.not_available,
                 self.explanation,
                 self.evidence,
@@ -139,19 +170,50 @@ def save_values(
                 NOT_YOURS.format(metric=entry.metric, owner=owner, office=office.code)
             )
     stored = _stored_measurements(data_call, [entry.metric for entry in entries])
-    written = []
+    now = timezone.now()
+    written = {}
     for entry in entries:
-        measurement = _write_entry(
-            data_call, stored.get(entry.metric.pk), entry, user=user, submit=submit
+        measurement = _apply_entry(
+            data_call, stored.get(entry.metric.pk), entry, user=user, submit=submit, now=now
         )
         if measurement is not None:
-            written.append(measurement)
+            written[entry.metric.pk] = measurement
+    _persist([m for m in written.values() if m.pk is None], [m for m in written.values() if m.pk])
+    for entry in entries:
         if entry.evidence is not None:
-            owner = measurement or stored[entry.metric.pk]
+            owner = written.get(entry.metric.pk) or stored[entry.metric.pk]
             attach_evidence(measurement=owner, upload=entry.evidence, user=user)
-    if submit and any(m.status == Measurement.Status.SUBMITTED for m in written):
+    if submit and any(m.status == Measurement.Status.SUBMITTED for m in written.values()):
         transaction.on_commit(lambda: notify_reviewers.delay(data_call.pk, office.pk))
-    return written
+    return list(written.values())
+
+
+def _check_entries(data_call: DataCall, office: Office, entries: list[ValueEntry]) -> None:
+    """Every entry is for a metric the office owns and the call collects (one query)."""
+    due = set(
+        data_call.metrics_due()
+        .filter(pk__in=[entry.metric.pk for entry in entries])
+        .values_list("pk", flat=True)
+    )
+    for entry in entries:
+        if entry.metric.owner_office_id != office.pk:
+            owner = entry.metric.owner_office.code
+            raise WorkflowError(
+                NOT_YOURS.format(metric=entry.metric, owner=owner, office=office.code)
+            )
+        if entry.metric.pk not in due:
+            raise WorkflowError(NOT_DUE.format(metric=entry.metric, period=data_call.period.label))
+
+
+def _persist(new: list[Measurement], changed: list[Measurement]) -> None:
+    """Writes the rows and their history rows in bulk: a handful of queries for any number
+    of values (each row carries its own `_history_user` and `_change_reason`)."""
+    if new:
+        created = bulk_create_with_history(new, Measurement)
+        for row, saved in zip(new, created, strict=True):
+            row.pk = saved.pk
+    if changed:
+        bulk_update_with_history(changed, Measurement, fields=WRITABLE_FIELDS)
 
 
 def _stored_measurements(data_call: DataCall, metrics: list[Metric]) -> dict[int, Measurement]:
@@ -164,15 +226,16 @@ def _stored_measurements(data_call: DataCall, metrics: list[Metric]) -> dict[int
     return {m.metric_id: m for m in [*quarter_rows, *year_rows]}
 
 
-def _write_entry(
+def _apply_entry(
     data_call: DataCall,
     measurement: Measurement | None,
     entry: ValueEntry,
     *,
     user: User,
     submit: bool,
+    now: datetime,
 ) -> Measurement | None:
-    """Applies one entry; returns the measurement if it was written."""
+    """Applies one entry to its row in memory; returns the row if it must be written."""
     if measurement is None:
         if not entry.has_content():
             return None
@@ -186,7 +249,6 @@ def _write_entry(
         return None
     if was_approved and not entry.change_reason.strip():
         raise WorkflowError(REASON_REQUIRED.format(metric=entry.metric.name))
-    now = timezone.now()
     if changed:
         measurement.entered_by, measurement.entered_at = user, now
     if submit or was_approved:
@@ -194,10 +256,12 @@ def _write_entry(
         measurement.submitted_by, measurement.submitted_at = user, now
     elif changed:
         measurement.status = Measurement.Status.DRAFT
-    default_reason = (
-        "Submitted" if measurement.status == Measurement.Status.SUBMITTED else "Draft saved"
+    submitted = measurement.status == Measurement.Status.SUBMITTED
+    _stamp(
+        measurement,
+        user,
+        entry.change_reason.strip() or ("Submitted" if submitted else "Draft saved"),
     )
-    _save_with_history(measurement, user, entry.change_reason.strip() or default_reason)
     return measurement
 
 
@@ -214,12 +278,17 @@ def _assign(obj: object, values: dict[str, object]) -> bool:
     return changed
 
 
-def _save_with_history(row: Measurement | Target, user: User, reason: str) -> None:
-    """Saves with the next version number and a history row naming who and why."""
+def _stamp(row: Measurement | Target, user: User, reason: str) -> None:
+    """Moves a stored row to its next version and says who changes it and why, for the
+    history row written with it."""
     if row.pk is not None:
         row.version += 1
     row._history_user = user
     row._change_reason = reason
+
+
+def _save_with_history(row: Measurement | Target, user: User, reason: str) -> None:
+    _stamp(row, user, reason)
     row.save()
 
 
@@ -261,7 +330,8 @@ def _review(
         measurement.status = status
         measurement.review_comment = comment
         measurement.reviewed_by, measurement.reviewed_at = reviewer, now
-        _save_with_history(measurement, reviewer, reason)
+        _stamp(measurement, reviewer, reason)
+    _persist([], measurements)
     return measurements
 
 

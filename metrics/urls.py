@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metrics import views
+from metrics import spreadsheet_views, target_views, views
 
 app_name = "metrics"
 
@@ -25,5 +25,16 @@ urlpatterns = [
         views.quarter_review,
         name="quarter-review",
     ),
+    path(
+        "data-calls/<int:pk>/offices/<str:office>/template.xlsx",
+        spreadsheet_views.download_template,
+        name="quarter-template",
+    ),
+    path(
+        "data-calls/<int:pk>/offices/<str:office>/upload/",
+        spreadsheet_views.upload_values,
+        name="quarter-upload",
+    ),
     path("metrics/<int:pk>/values/", views.metric_values, name="metric-values"),
+    path("metrics/<int:pk>/targets/", target_views.edit_targets, name="metric-targets"),
 ]

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from metrics.access import (
-    can_enter_values,
     can_manage_data_calls,
-    can_review_values,
     get_call_office_for_user,
     get_data_call_for_user,
+    offices_by_action,
 )
 from metrics.board import office_progress
 from metrics.entry import EntryGroup, entry_rows
@@ -71,10 +70,7 @@ def data_call_board(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "can_manage": can_manage_data_calls(request.user, data_call.plan),
         "exception_form": ExceptionForm(offices=[(r.office.code, r.office.name) for r in rows]),
-        "enterable": {r.office.code for r in rows if can_enter_values(request.user, r.office)},
-        "reviewable": {
-            r.office.code for r in rows if can_review_values(request.user, r.office, data_call.plan)
-        },
+        "allowed": offices_by_action(request.user, data_call.plan, [r.office for r in rows]),
     }
     return render(request, "metrics/data_call_board.html", context)
 
@@ -121,7 +117,8 @@ def quarter_entry(request: HttpRequest, pk: int, office: str) -> HttpResponse:
                 return redirect(request.path)
         except ConflictError as error:
             messages.error(request, str(error))
-            forms = _entry_forms(entry_rows(data_call, office_obj), _fresh_versions(data, error))
+            groups = entry_rows(data_call, office_obj)
+            forms = _entry_forms(groups, _fresh_versions(data, groups), request.FILES, submitting)
         except WorkflowError as error:
             messages.error(request, str(error))
     context = {
@@ -161,11 +158,14 @@ def _error_summary(forms: Iterable[MeasurementEntryForm]) -> list[tuple[str, str
     return summary
 
 
-def _fresh_versions(data: QueryDict, error: ConflictError) -> QueryDict:
-    """Keeps what the person typed but takes the other person's version number, so that
-    saving again knowingly replaces their change."""
+def _fresh_versions(data: QueryDict, groups: list[EntryGroup]) -> QueryDict:
+    """Keeps what the person typed but takes the stored version numbers, so that saving
+    again knowingly replaces the other changes (all of them, not only the first found)."""
     fresh = data.copy()
-    fresh[f"m{error.row.metric_id}-version"] = str(error.row.version)
+    for group in groups:
+        for row in group.rows:
+            if row.measurement is not None:
+                fresh[f"m{row.metric.pk}-version"] = str(row.measurement.version)
     return fresh
 
 
@@ -178,9 +178,9 @@ def _grouped(groups: list[EntryGroup], forms: list[tuple[object, MeasurementEntr
 def quarter_review(request: HttpRequest, pk: int, office: str) -> HttpResponse:
     data_call, office_obj = get_call_office_for_user(request.user, pk, office, action="review")
     groups = entry_rows(data_call, office_obj)
-    return_form = ReturnForm(request.POST or None)
+    action = request.POST.get("action", "")
+    return_form = ReturnForm(request.POST if action == "return" else None)
     if request.method == "POST":
-        action = request.POST.get("action", "")
         seen = _seen_versions(request.POST, groups, everything=action == "approve_all")
         try:
             if not seen:
