@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +21,7 @@ from metrics.entry import EntryGroup, entry_rows
 from metrics.forms import DataCallForm, ExceptionForm, MeasurementEntryForm, ReturnForm
 from metrics.history import metric_history
 from metrics.models import DataCall, Measurement, Target
+from metrics.rollup import fiscal_year_values
 from metrics.services import (
     ConflictError,
     WorkflowError,
@@ -225,13 +225,18 @@ def _seen_versions(post: QueryDict, groups: list[EntryGroup], *, everything: boo
 def metric_values(request: HttpRequest, pk: int) -> HttpResponse:
     """A metric's targets and values by period, and every change to them."""
     metric = get_metric_for_user(request.user, pk)
-    measurements = metric.measurements.select_related("entered_by", "submitted_by", "reviewed_by")
+    measurements = list(
+        metric.measurements.select_related("entered_by", "submitted_by", "reviewed_by")
+    )
+    approved = [m for m in measurements if m.status == Measurement.Status.APPROVED]
     context = {
         "metric": metric,
         "plan": metric.element.plan,
         "targets": Target.objects.filter(metric=metric),
         "measurements": measurements,
+        "fiscal_years": fiscal_year_values(metric.aggregation, approved)
+        if metric.frequency == metric.Frequency.QUARTERLY
+        else [],
         "history": metric_history(metric),
-        "history_url": reverse("metrics:metric-values", args=[pk]),
     }
     return render(request, "metrics/metric_values.html", context)
