@@ -25,7 +25,7 @@ from plans.models import Metric, Plan
 REQUIRED_ON_SUBMIT = "Enter a value, or mark it not available with a reason."
 REASON_NOT_AVAILABLE = "Say why the value is not available."
 EXPLAIN_MISS = "Explain why the value misses its target."
-EXPLAIN_MOVE = "Explain why the value moved more than 50% from last quarter."
+EXPLAIN_MOVE = "Explain why the value moved more than 50% from the previous period."
 CHANGE_REASON = "This value was approved: give a reason for changing it."
 DONE_NEEDS_DATE = "Give the date the milestone was done."
 NEEDS_BOTH = "Enter both the numerator and the denominator."

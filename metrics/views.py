@@ -100,7 +100,8 @@ def quarter_entry(request: HttpRequest, pk: int, office: str) -> HttpResponse:
     locked = lock_message(data_call, office_obj, timezone.localdate())
     submitting = request.POST.get("action") == "submit"
     data = request.POST if request.method == "POST" and not locked else None
-    forms = _entry_forms(groups, data, request.FILES, submitting)
+    files = request.FILES if data is not None else None  # bound forms only on a save
+    forms = _entry_forms(groups, data, files, submitting)
     if data is not None:
         try:
             if all(form.is_valid() for _row, form in forms):

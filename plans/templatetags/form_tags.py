@@ -28,6 +28,8 @@ def uswds_widget(field: forms.BoundField) -> SafeString:
     if field.errors:
         described.insert(0, f"{field.auto_id}-error")
     attrs = {"class": css}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)

@@ -339,6 +339,19 @@ def test_saving_a_draft_stores_the_values_and_redirects_back(
     assert "Your values were saved as a draft." in text(steward_client.get(url))
 
 
+def test_the_entry_page_shows_stored_values_and_versions_without_errors(
+    steward: User, steward_client: Client, data_call: DataCall, ero_metric: Metric
+) -> None:
+    MeasurementFactory(metric=ero_metric, quarter=4, value=Decimal("777"), version=3)
+
+    response = steward_client.get(entry_url(data_call))
+
+    page = response.content.decode()
+    assert f'name="{field(ero_metric, "value")}" value="777"' in page
+    assert f'name="{field(ero_metric, "version")}" value="3"' in page
+    assert "problem" not in text(response)
+
+
 def test_submitting_all_sends_values_for_review_and_emails_the_approver(
     steward_client: Client,
     approver: User,
