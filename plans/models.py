@@ -115,6 +115,13 @@ class Plan(models.Model):
     level_1_name = models.CharField(max_length=50, default="Goal")
     level_2_name = models.CharField(max_length=50, default="Objective")
     level_3_name = models.CharField(max_length=50, default="Sub-objective", blank=True)
+    at_risk_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text="A metric short of its target by no more than this percentage is at risk; "
+        "further short, off track.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,6 +130,10 @@ class Plan(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(at_risk_percent__gte=0, at_risk_percent__lte=100),
+                name="plan_at_risk_percent_0_to_100",
+            ),
             models.CheckConstraint(
                 condition=Q(start_fiscal_year__isnull=True)
                 | Q(end_fiscal_year__isnull=True)
