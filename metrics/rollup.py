@@ -1,9 +1,10 @@
 """A quarterly metric's fiscal-year value, by its aggregation rule. Pure: no database.
 
 sum: the quarters added up; latest: the last quarter reported; average: the mean of the
-quarters reported; cumulative: quarters are reported year to date, so the fiscal-year value
-is the last one. A percentage adds up its numerators and denominators (never averages the
-percentages), whatever the rule.
+quarters reported; cumulative: the quarters added up too, the difference being that its
+status compares the running total with the running target (reports/status.py). A
+percentage adds up its numerators and denominators (never averages the percentages), and
+takes the last quarter's fraction when its rule is latest.
 """
 
 from __future__ import annotations
@@ -31,15 +32,15 @@ def fiscal_year_value(aggregation: str, quarters: list[QuarterValue]) -> Decimal
     if fractions and len(fractions) == len(reported):
         return _pooled_percentage(aggregation, fractions)
     values = [q.value for q in reported]
-    if aggregation == "sum":
+    if aggregation in ("sum", "cumulative"):
         return sum(values, Decimal(0))
     if aggregation == "average":
         return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001"))
-    return values[-1]  # latest, cumulative
+    return values[-1]  # latest
 
 
 def _pooled_percentage(aggregation: str, quarters: list[QuarterValue]) -> Decimal:
-    if aggregation in ("latest", "cumulative"):
+    if aggregation == "latest":
         last = quarters[-1]
         return percentage(last.numerator or Decimal(0), last.denominator)
     numerator = sum((q.numerator or Decimal(0) for q in quarters), Decimal(0))

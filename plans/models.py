@@ -271,7 +271,7 @@ class Metric(models.Model):
         SUM = "sum", "Sum of the quarters"
         LATEST = "latest", "Latest quarter"
         AVERAGE = "average", "Average of the quarters"
-        CUMULATIVE = "cumulative", "Cumulative (year to date)"
+        CUMULATIVE = "cumulative", "Cumulative (judged year to date)"
 
     class Frequency(models.TextChoices):
         QUARTERLY = "quarterly", "Quarterly"

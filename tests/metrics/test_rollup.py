@@ -26,7 +26,7 @@ def q(
         ("sum", [q(1, "10"), q(2, None), q(3, "5")], "15"),
         ("sum", [q(1, "-4"), q(2, "6")], "2"),
         ("latest", [q(3, "7"), q(1, "10"), q(2, "20")], "7"),
-        ("cumulative", [q(1, "10"), q(2, "25"), q(3, "31")], "31"),
+        ("cumulative", [q(1, "10"), q(2, "25"), q(3, "31")], "66"),
         ("average", [q(1, "10"), q(2, "20"), q(4, "30")], "20.0000"),
         ("average", [q(1, "1"), q(2, "2")], "1.5000"),
         ("sum", [], None),
@@ -47,9 +47,10 @@ def test_percentages_pool_numerators_and_denominators_instead_of_averaging() -> 
     assert fiscal_year_value("sum", quarters) == Decimal("83.3333")
 
 
-def test_a_year_to_date_percentage_takes_the_last_quarters_fraction() -> None:
+def test_a_latest_percentage_takes_the_last_quarters_fraction() -> None:
     quarters = [q(1, "50", "1", "2"), q(2, "75", "3", "4")]
-    assert fiscal_year_value("cumulative", quarters) == Decimal("75.0000")
+    assert fiscal_year_value("latest", quarters) == Decimal("75.0000")
+    assert fiscal_year_value("cumulative", quarters) == Decimal("66.6667")
 
 
 def test_the_metric_page_shows_fiscal_year_values_from_approved_quarters_only(

@@ -399,7 +399,7 @@ def test_metric_page_shows_the_definition_fields(viewer_client: Client, metric: 
         ("Kind", "Percentage (numerator and denominator)"),
         ("Unit", "Percent (removals)"),
         ("Direction", "Increase is better"),
-        ("Fiscal-year value", "Cumulative (year to date)"),
+        ("Fiscal-year value", "Cumulative (judged year to date)"),
         ("Frequency", "Quarterly"),
         ("Compared with the prior year", "Yes"),
         ("Baseline", "1,500 in FY2020"),
