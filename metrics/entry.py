@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from metrics.models import DataCall, Evidence, Measurement, Target
 from metrics.periods import FiscalQuarter
+from plans.hierarchy import number_key
 from plans.models import Metric, Office, PlanElement
 
 HISTORY_QUARTERS = 4
@@ -67,7 +68,7 @@ def entry_rows(data_call: DataCall, office: Office) -> list[EntryGroup]:
     targets = _targets(data_call, metrics)
     history = _history(data_call, metrics)
     groups: dict[int, EntryGroup] = {}
-    for metric in sorted(metrics, key=lambda m: (_number_key(m.element.number), m.order, m.pk)):
+    for metric in sorted(metrics, key=lambda m: (number_key(m.element.number), m.order, m.pk)):
         group = groups.setdefault(metric.element_id, EntryGroup(path=_path(metric.element)))
         group.rows.append(
             EntryRow(
@@ -78,10 +79,6 @@ def entry_rows(data_call: DataCall, office: Office) -> list[EntryGroup]:
             )
         )
     return list(groups.values())
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
 
 
 def _path(element: PlanElement) -> list[PlanElement]:

@@ -109,3 +109,8 @@ def describe_counts(levels: list[str], counts: list[int]) -> str:
         f"{count} {(name if count == 1 else plural(name)).lower()}"
         for name, count in zip(levels, counts, strict=True)
     )
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """Sort key for element numbers: "1.10" after "1.9", "2" after "1.9.9"."""
+    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import factory
 
+from metrics.models import DataCall, Measurement, Target
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
 
 
@@ -74,3 +78,40 @@ class MetricFactory(factory.django.DjangoModelFactory):
     owner_office = factory.SubFactory(OfficeFactory)
     kind = Metric.Kind.NUMERIC
     unit = Metric.Unit.COUNT
+
+
+class DataCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataCall
+
+    plan = factory.SubFactory(PlanFactory)
+    fiscal_year = 2026
+    quarter = 4
+    opens_on = date(2026, 10, 1)
+    due_on = date(2026, 10, 31)
+    reminder_days_before = 7
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    """A draft value of 100 for FY2026 Q4."""
+
+    class Meta:
+        model = Measurement
+
+    metric = factory.SubFactory(MetricFactory)
+    fiscal_year = 2026
+    quarter = 4
+    value = Decimal("100")
+    status = Measurement.Status.DRAFT
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    """A target of 100 for FY2026 Q4."""
+
+    class Meta:
+        model = Target
+
+    metric = factory.SubFactory(MetricFactory)
+    fiscal_year = 2026
+    quarter = 4
+    value = Decimal("100")

@@ -15,55 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
 
-import factory
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from metrics.models import DataCall, Measurement, Target
+from metrics.models import DataCall
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
-from tests.factories import MetricFactory, PlanElementFactory, PlanFactory, UserFactory
+from tests.factories import (
+    DataCallFactory,
+    MetricFactory,
+    PlanElementFactory,
+    UserFactory,
+)
 
 Role = Membership.Role
-
-
-class DataCallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DataCall
-
-    plan = factory.SubFactory(PlanFactory)
-    fiscal_year = 2026
-    quarter = 4
-    opens_on = date(2026, 10, 1)
-    due_on = date(2026, 10, 31)
-    reminder_days_before = 7
-
-
-class MeasurementFactory(factory.django.DjangoModelFactory):
-    """A draft value of 100 for FY2026 Q4."""
-
-    class Meta:
-        model = Measurement
-
-    metric = factory.SubFactory(MetricFactory)
-    fiscal_year = 2026
-    quarter = 4
-    value = Decimal("100")
-    status = Measurement.Status.DRAFT
-
-
-class TargetFactory(factory.django.DjangoModelFactory):
-    """A target of 100 for FY2026 Q4."""
-
-    class Meta:
-        model = Target
-
-    metric = factory.SubFactory(MetricFactory)
-    fiscal_year = 2026
-    quarter = 4
-    value = Decimal("100")
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from metrics.board import OfficeProgress, office_progress
 from metrics.models import DataCall, Measurement
 from metrics.services import grant_exception
 from plans.models import Metric, Office, Plan, PlanElement, User
-from tests.factories import MetricFactory, OfficeFactory
-from tests.metrics.conftest import DataCallFactory, MeasurementFactory
+from tests.factories import DataCallFactory, MeasurementFactory, MetricFactory, OfficeFactory
 
 Status = Measurement.Status
 

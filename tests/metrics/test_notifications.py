@@ -18,8 +18,7 @@ from metrics.notifications import send_reminders
 from metrics.services import grant_exception
 from metrics.tasks import send_data_call_reminders
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
-from tests.factories import MetricFactory
-from tests.metrics.conftest import DataCallFactory, MeasurementFactory
+from tests.factories import DataCallFactory, MeasurementFactory, MetricFactory
 
 Role = Membership.Role
 Status = Measurement.Status

@@ -29,8 +29,7 @@ from metrics.services import (
     save_values,
 )
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
-from tests.factories import MetricFactory
-from tests.metrics.conftest import DataCallFactory, MeasurementFactory, TargetFactory
+from tests.factories import DataCallFactory, MeasurementFactory, MetricFactory, TargetFactory
 
 Status = Measurement.Status
 

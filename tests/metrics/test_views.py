@@ -31,8 +31,14 @@ from metrics.forms import (
 from metrics.models import DataCall, DataCallException, Measurement
 from metrics.values import NOT_A_NUMBER, WHOLE_NUMBER
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
-from tests.factories import MetricFactory, OfficeFactory
-from tests.metrics.conftest import DataCallFactory, MeasurementFactory, TargetFactory, signed_in
+from tests.factories import (
+    DataCallFactory,
+    MeasurementFactory,
+    MetricFactory,
+    OfficeFactory,
+    TargetFactory,
+)
+from tests.metrics.conftest import signed_in
 
 Role = Membership.Role
 Status = Measurement.Status

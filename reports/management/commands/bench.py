@@ -6,22 +6,35 @@ the configured database), measured, and dropped. Each case prints one JSON line:
 `median_ms` is the median of several warm runs of the full request through the Django test
 client; `floor_ms` the median of one hand-written SQL query fetching the same numbers (what
 the page cannot beat); `ratio` = median_ms / floor_ms, comparable across noisy machines.
+A case whose page still answers 404 (not built yet) prints {"case", "skipped"} instead.
+
+Data sets, generated with bulk_create (no history rows) in one transaction each:
+- entry: an office with N quarterly metrics and an open data call (N = 20, 200);
+- tva: one plan with 200 and one with 1,000 quarterly metrics, 20 quarters (five fiscal
+  years) of quarterly targets and approved values each;
+- department: 20 plans of 250 metrics (5,000), five fiscal years of quarterly targets and
+  approved values, a data call per plan and quarter; the dashboard and the metric page are
+  measured on its first plan.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
+import sqlite3
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import (
     CaptureQueriesContext,
@@ -33,11 +46,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metrics.models import DataCall, Measurement, Target
-from metrics.periods import FiscalQuarter
+from metrics.periods import FiscalQuarter, FiscalYear
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
 
 RUNS = 7
 WARMUPS = 2
+QUICK_RUNS = 2
+BATCH = 2000  # rows per INSERT (SQLite splits further by its bound-parameter limit)
+CHUNK = 10_000  # model instances held in memory at once while generating
+YEARS = 5
+ENTRY_SIZES = (20, 200)
+TVA_SIZES = (200, 1000)
+DEPT_PLANS, DEPT_METRICS_PER_PLAN = 20, 250
+CASES = (
+    "entry-page-20",
+    "entry-submit-20",
+    "entry-page-200",
+    "entry-submit-200",
+    "tva-200x20",
+    "tva-1000x20",
+    "tva-excel-200x20",
+    "dashboard-dept",
+    "metric-page",
+)
+NOT_BUILT = "page not built yet"
 # As in the tests: the test client's host, static files without a collectstatic manifest,
 # and a cheap password hasher for the generated users.
 BENCH_SETTINGS = {
@@ -54,25 +86,147 @@ class Command(BaseCommand):
     help = "Benchmark the heavy pages on generated data in a scratch database."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", default=",".join(CASES), help="Comma list of cases.")
         parser.add_argument("--runs", type=int, default=RUNS)
+        parser.add_argument("--quick", action="store_true", help="Two runs: a smoke test.")
         parser.add_argument(
-            "--sizes", default="20,200", help="Metric counts for the entry-form cases."
+            "--markdown", action="store_true", help="Also print the results as a table."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        wanted = [name.strip() for name in options["cases"].split(",") if name.strip()]
+        unknown = sorted(set(wanted) - set(CASES))
+        if unknown:
+            raise CommandError(f"Unknown cases: {', '.join(unknown)}. Known: {', '.join(CASES)}")
+        bench = Bench(
+            wanted,
+            runs=QUICK_RUNS if options["quick"] else options["runs"],
+            warmups=1 if options["quick"] else WARMUPS,
+        )
         old_config = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(**BENCH_SETTINGS):
-                for size in (int(n) for n in options["sizes"].split(",")):
-                    for result in entry_form_cases(size, options["runs"]):
-                        self.stdout.write(json.dumps(result))
+                for result in bench.run():
+                    self.stdout.write(json.dumps(result))
+                    self.stdout.flush()
+                if options["markdown"]:
+                    self.stdout.write(markdown(bench.results, bench.runs))
         finally:
             teardown_databases(old_config, verbosity=0)
 
 
-def measure(action: Callable[[], Any], runs: int) -> tuple[float, int, int]:
-    """(median ms, queries of the last run, peak KiB of the last run) over warm runs."""
-    for _ in range(WARMUPS):
+class Bench:
+    def __init__(self, wanted: list[str], *, runs: int, warmups: int) -> None:
+        self.wanted, self.runs, self.warmups = set(wanted), runs, warmups
+        self.results: list[dict] = []
+
+    def run(self) -> Iterator[dict]:
+        groups: list[tuple[tuple[str, ...], Callable[[], Iterator[dict]]]] = [
+            *(
+                ((f"entry-page-{n}", f"entry-submit-{n}"), lambda n=n: self.entry(n))
+                for n in ENTRY_SIZES
+            ),
+            (("tva-200x20", "tva-1000x20", "tva-excel-200x20"), self.tva),
+            (("dashboard-dept", "metric-page"), self.department),
+        ]
+        for names, cases in groups:
+            if self.wanted & set(names):
+                for result in cases():
+                    self.results.append(result)
+                    yield result
+
+    def measure(self, action: Callable[[], Any]) -> tuple[float, int, int]:
+        return measure(action, self.runs, self.warmups)
+
+    def floor(self, query: Callable[[], Any]) -> float:
+        return self.measure(query)[0]
+
+    # Entry form (journey 1) -------------------------------------------------------------
+
+    def entry(self, size: int) -> Iterator[dict]:
+        """Loading and submitting the entry form of an office with `size` quarterly metrics."""
+        with transaction.atomic():
+            data_call, office, steward = build_office(size)
+        client = _client(steward)
+        url = reverse("metrics:quarter-entry", args=[data_call.pk, office.code])
+        floor = self.floor(lambda: entry_floor(data_call, office))
+        if f"entry-page-{size}" in self.wanted:
+            yield line(f"entry-page-{size}", size, self.measure(_get(client, url)), floor)
+        if f"entry-submit-{size}" in self.wanted:
+            counter = iter(range(10**6))
+
+            def submit() -> None:
+                response = client.post(url, entry_post(data_call, office, next(counter)))
+                assert response.status_code == 302, response.status_code
+
+            yield line(f"entry-submit-{size}", size, self.measure(submit), floor)
+
+    # Targets vs actuals -----------------------------------------------------------------
+
+    def tva(self) -> Iterator[dict]:
+        years = bench_years()
+        for size in TVA_SIZES:
+            names = [f"tva-{size}x20", f"tva-excel-{size}x20"]
+            if not self.wanted & set(names):
+                continue
+            with transaction.atomic():
+                plan, viewer = build_tva_plan(size, years)
+            analyze()
+            client = _client(viewer)
+            query = f"?fy_from={years[0]}&fy_to={years[-1]}"
+            floor = self.floor(lambda plan=plan: values_floor(years, plan_id=plan.pk))
+            page = reverse("reports:tva", args=[plan.slug]) + query
+            xlsx = reverse("reports:tva-xlsx", args=[plan.slug]) + query
+            for name, url in zip(names, (page, xlsx), strict=True):
+                if name not in self.wanted:
+                    continue
+                if _status(client, url) == 404:
+                    yield {"case": name, "skipped": NOT_BUILT}
+                    continue
+                yield line(name, size, self.measure(_get(client, url)), floor)
+
+    # Department scale -------------------------------------------------------------------
+
+    def department(self) -> Iterator[dict]:
+        years = bench_years()
+        started = time.perf_counter()
+        with transaction.atomic():
+            plan, metric, lead = build_department(years)
+        analyze()
+        generated = round(time.perf_counter() - started, 1)
+        client = _client(lead)
+        last = years[-1]
+        dashboard = reverse("reports:plan-dashboard", args=[plan.slug]) + f"?fy={last}&q=4"
+        metric_url = reverse("reports:metric-page", args=[metric.pk])
+        plan_size = DEPT_METRICS_PER_PLAN
+        cases = [
+            # The dashboard's trend goes eight quarters back: up to three fiscal years.
+            (
+                "dashboard-dept",
+                dashboard,
+                plan_size,
+                lambda: values_floor([last - 2, last], plan_id=plan.pk),
+            ),
+            (
+                "metric-page",
+                metric_url,
+                len(years) * 5,
+                lambda: values_floor(years, metric_id=metric.pk),
+            ),
+        ]
+        for name, url, rows, floor_query in cases:
+            if name not in self.wanted:
+                continue
+            if _status(client, url) == 404:
+                yield {"case": name, "skipped": NOT_BUILT}
+                continue
+            result = line(name, rows, self.measure(_get(client, url)), self.floor(floor_query))
+            yield result | {"generated_s": generated}
+
+
+def measure(action: Callable[[], Any], runs: int, warmups: int = WARMUPS) -> tuple[float, int, int]:
+    """(median ms, queries of one more run, peak KiB of that run) over warm runs."""
+    for _ in range(warmups):
         action()
     timings = []
     for _ in range(runs):
@@ -100,26 +254,44 @@ def line(case: str, rows: int, page: tuple[float, int, int], floor_ms: float) ->
     }
 
 
-def entry_form_cases(size: int, runs: int) -> list[dict]:
-    """Loading and submitting the entry form of an office with `size` quarterly metrics."""
-    data_call, office, steward = build_office(size)
+def _client(user: User) -> Client:
     client = Client()
-    client.force_login(steward)
-    url = reverse("metrics:quarter-entry", args=[data_call.pk, office.code])
-    load = measure(lambda: client.get(url), runs)
-    counter = iter(range(10**6))
+    client.force_login(user)
+    return client
 
-    def submit() -> None:
-        step = next(counter)
-        response = client.post(url, entry_post(data_call, office, step))
-        assert response.status_code == 302, response.status_code
 
-    save = measure(submit, runs)
-    floor = measure(lambda: entry_floor(data_call, office), runs)[0]
-    return [
-        line(f"entry_form_load_{size}", size, load, floor),
-        line(f"entry_form_save_{size}", size, save, floor),
-    ]
+def _get(client: Client, url: str) -> Callable[[], None]:
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return get
+
+
+def _status(client: Client, url: str) -> int:
+    return client.get(url).status_code
+
+
+def analyze() -> None:
+    """Planner statistics for the freshly loaded tables, as a live database would have."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def bench_years() -> list[int]:
+    """The five fiscal years ending with the last one that has ended: every value is due."""
+    last = FiscalYear.from_date(timezone.localdate()).year - 1
+    return list(range(last - YEARS + 1, last + 1))
+
+
+def in_chunks(objects: Iterable[Any], model: type) -> None:
+    """bulk_create in chunks, so that memory holds CHUNK instances at most."""
+    iterator = iter(objects)
+    while chunk := list(islice(iterator, CHUNK)):
+        model.objects.bulk_create(chunk, batch_size=BATCH)
+
+
+# Generated data ---------------------------------------------------------------------------
 
 
 def build_office(size: int) -> tuple[DataCall, Office, User]:
@@ -194,6 +366,147 @@ def entry_post(data_call: DataCall, office: Office, step: int) -> dict[str, str]
     return post
 
 
+def build_tva_plan(size: int, years: list[int]) -> tuple[Plan, User]:
+    """A plan of `size` quarterly metrics with targets and approved values for every quarter
+    of `years`, and a viewer in its owner office."""
+    agency = Office.objects.create(code=f"TVA{size}", name=f"Agency {size}", kind="agency")
+    offices = _program_offices(agency, 5)
+    plan = build_plan(f"tva-{size}", agency, offices, size, years)
+    viewer = User.objects.create_user(f"viewer-tva{size}", password="bench-password-not-real")
+    Membership.objects.create(user=viewer, office=agency, role=Membership.Role.VIEWER)
+    return plan, viewer
+
+
+def build_department(years: list[int]) -> tuple[Plan, Metric, User]:
+    """A department of DEPT_PLANS agencies with a plan each, DEPT_METRICS_PER_PLAN metrics
+    per plan, and a working-group lead in the department, who reaches every plan."""
+    department = Office.objects.create(code="DEPT", name="Department", kind="department")
+    plans = []
+    for n in range(1, DEPT_PLANS + 1):
+        agency = Office.objects.create(
+            code=f"DA{n:02}", name=f"Agency {n}", kind="agency", parent=department
+        )
+        offices = _program_offices(agency, 5)
+        plans.append(build_plan(f"dept-{n:02}", agency, offices, DEPT_METRICS_PER_PLAN, years))
+    DataCall.objects.bulk_create(
+        DataCall(
+            plan=plan,
+            fiscal_year=year,
+            quarter=quarter,
+            opens_on=q.end + timedelta(days=1),
+            due_on=q.end + timedelta(days=45),
+        )
+        for plan in plans
+        for year in years
+        for quarter in (1, 2, 3, 4)
+        for q in [FiscalQuarter(year, quarter)]
+    )
+    lead = User.objects.create_user("lead-dept", password="bench-password-not-real")
+    Membership.objects.create(user=lead, office=department, role=Membership.Role.WORKING_GROUP_LEAD)
+    metric = Metric.objects.filter(element__plan=plans[0]).order_by("pk").first()
+    return plans[0], metric, lead
+
+
+def _program_offices(agency: Office, count: int) -> list[Office]:
+    return Office.objects.bulk_create(
+        Office(
+            code=f"{agency.code}-P{n}",
+            name=f"{agency.name} program office {n}",
+            kind=Office.Kind.PROGRAM_OFFICE,
+            parent=agency,
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def build_plan(
+    slug: str, owner: Office, offices: list[Office], size: int, years: list[int]
+) -> Plan:
+    """Four goals of five objectives of two sub-objectives; `size` metrics spread over the
+    sub-objectives, mixing rules, directions and units; a target and an approved value for
+    each quarter of `years`, the values 85% to 114% of their targets."""
+    plan = Plan.objects.create(
+        title=f"Bench plan {slug}",
+        slug=slug,
+        owner=owner,
+        status=Plan.Status.ACTIVE,
+        start_fiscal_year=years[0],
+        end_fiscal_year=years[-1],
+    )
+    goals = _elements(plan, [(None, str(g), g) for g in range(1, 5)])
+    objectives = _elements(plan, [(g, f"{g.number}.{o}", o) for g in goals for o in range(1, 6)])
+    leaves = _elements(plan, [(o, f"{o.number}.{s}", s) for o in objectives for s in (1, 2)])
+    metrics = Metric.objects.bulk_create(
+        (_metric(i, leaves[i % len(leaves)], offices[i % len(offices)]) for i in range(size)),
+        batch_size=BATCH,
+    )
+    periods = [(year, quarter) for year in years for quarter in (1, 2, 3, 4)]
+    in_chunks((_target(m, y, q) for m in metrics for y, q in periods), Target)
+    in_chunks((_value(m, y, q) for m in metrics for y, q in periods), Measurement)
+    return plan
+
+
+def _elements(plan: Plan, rows: list[tuple[PlanElement | None, str, int]]) -> list[PlanElement]:
+    return PlanElement.objects.bulk_create(
+        PlanElement(
+            plan=plan,
+            parent=parent,
+            level=number.count(".") + 1,
+            number=number,
+            title=f"Element {number}",
+            order=order,
+        )
+        for parent, number, order in rows
+    )
+
+
+AGGREGATIONS = ("sum", "latest", "average", "cumulative")
+
+
+def _metric(i: int, element: PlanElement, office: Office) -> Metric:
+    percentage = i % 10 == 9
+    return Metric(
+        element=element,
+        name=f"Metric {i}: share of cases closed within the service standard",
+        owner_office=office,
+        kind=Metric.Kind.PERCENTAGE if percentage else Metric.Kind.NUMERIC,
+        unit=Metric.Unit.PERCENT if percentage else ("count", "dollars", "days")[i % 3],
+        direction=Metric.Direction.DECREASE if i % 7 == 6 else Metric.Direction.INCREASE,
+        aggregation=AGGREGATIONS[i % 4],
+        order=i,
+    )
+
+
+def _target(metric: Metric, year: int, quarter: int) -> Target:
+    base = 80 if metric.kind == Metric.Kind.PERCENTAGE else 100 + metric.pk % 50
+    return Target(metric=metric, fiscal_year=year, quarter=quarter, value=Decimal(base))
+
+
+def _value(metric: Metric, year: int, quarter: int) -> Measurement:
+    factor = 85 + (metric.pk * 7 + quarter * 3 + year) % 30  # percent of the target
+    if metric.kind == Metric.Kind.PERCENTAGE:
+        numerator = Decimal(min(200, 160 * factor // 100))
+        return Measurement(
+            metric=metric,
+            fiscal_year=year,
+            quarter=quarter,
+            value=numerator / 2,
+            numerator=numerator,
+            denominator=Decimal(200),
+            status=Measurement.Status.APPROVED,
+        )
+    return Measurement(
+        metric=metric,
+        fiscal_year=year,
+        quarter=quarter,
+        value=Decimal((100 + metric.pk % 50) * factor // 100),
+        status=Measurement.Status.APPROVED,
+    )
+
+
+# SQL floors -------------------------------------------------------------------------------
+
+
 def entry_floor(data_call: DataCall, office: Office) -> list[tuple]:
     """The numbers the entry page shows, in one hand-written query: each metric with its
     value and target for the quarter and its values of the four quarters before."""
@@ -227,3 +540,67 @@ def entry_floor(data_call: DataCall, office: Office) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def values_floor(
+    years: list[int], *, plan_id: int | None = None, metric_id: int | None = None
+) -> list[tuple]:
+    """Every target and approved value of a plan's metrics (or of one metric) in the fiscal
+    years from the first to the last of `years`, in one hand-written query: the numbers the
+    targets-vs-actuals table, the dashboard and the metric page start from."""
+    scope = "e.plan_id = %s" if plan_id is not None else "m.id = %s"
+    sql = f"""
+        SELECT m.id, t.fiscal_year, t.quarter, t.value, t.min_value, t.max_value, t.due_date,
+               NULL
+        FROM metrics_target t
+        JOIN plans_metric m ON m.id = t.metric_id
+        JOIN plans_planelement e ON e.id = m.element_id
+        WHERE {scope} AND t.fiscal_year BETWEEN %s AND %s
+        UNION ALL
+        SELECT m.id, v.fiscal_year, v.quarter, v.value, v.numerator, v.denominator,
+               v.milestone_date, v.milestone_status
+        FROM metrics_measurement v
+        JOIN plans_metric m ON m.id = v.metric_id
+        JOIN plans_planelement e ON e.id = m.element_id
+        WHERE {scope} AND v.status = 'approved' AND v.fiscal_year BETWEEN %s AND %s
+    """  # `scope` is one of two constants, never user input
+    key = plan_id if plan_id is not None else metric_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, years[0], years[-1]] * 2)
+        return cursor.fetchall()
+
+
+# Report -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """ "2 cores, 23.5 GiB, Python 3.11.7, PostgreSQL 15.20" (of the scratch database)."""
+    memory = ""
+    if os.path.exists("/proc/meminfo"):
+        with open("/proc/meminfo") as meminfo:
+            kib = int(meminfo.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.1f} GiB"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return f"{os.cpu_count()} cores{memory}, Python {platform.python_version()}, {database}"
+
+
+def markdown(results: list[dict], runs: int) -> str:
+    head = [
+        f"Machine: {machine()}; median of {runs} warm runs; {date.today().isoformat()}.",
+        "",
+        "| case | rows | median ms | queries | floor ms | ratio | peak KiB |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    rows = [
+        f"| {r['case']} | skipped: {r['skipped']} | | | | | |"
+        if "skipped" in r
+        else f"| {r['case']} | {r['rows']:,} | {r['median_ms']:,} | {r['queries']} | "
+        f"{r['floor_ms']:,} | {r['ratio']} | {r['peak_kib']:,} |"
+        for r in results
+    ]
+    return "\n".join(head + rows)

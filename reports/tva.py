@@ -1,0 +1,508 @@
+"""The targets-vs-actuals table of a plan: metrics grouped by the hierarchy down the side;
+across the top, each fiscal year's four quarters and then the fiscal year; in every cell
+the approved actual, the target, the percent of target and the status.
+
+Cost: `load_table` runs four queries whatever the size (the elements, the metrics, then the
+targets and the approved values as tuples through reports.assessment), and `choose_years`
+needs one more (`data_years`). `build_table` assembles the table from what they return in
+plain Python; it is pure and tested on hand-built values. A plan of 1,000 metrics over five
+years has 25,000 cells, so the work per cell is two dictionary lookups, one `assess` call
+and one tuple; numbers are formatted once per distinct value by the renderers (`sections_html`
+below, the workbook in reports/exporters.py).
+
+Rules the table applies on top of reports/status.py:
+- a quarterly metric's fiscal-year actual comes from its approved quarters by its
+  aggregation rule (metrics.rollup); it is judged only once all four quarters are in, and
+  until then shows "n of 4 quarters" with the status of a missing value;
+- a fiscal year without its own target takes the quarters' targets combined by the same
+  rule (sum, average, or the last quarter's for "latest" and for percentages);
+- cumulative metrics show and judge their quarters year to date;
+- values are due 45 days after their period ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from metrics.models import Measurement, Target
+from metrics.periods import FiscalQuarter, FiscalYear
+from metrics.rollup import QuarterValue, fiscal_year_value
+from plans.formatting import format_value
+from plans.hierarchy import number_key
+from plans.models import UNKNOWN_TITLE, Metric, Plan
+from reports.assessment import Period, PlanValues, due_date, load_plan_values
+from reports.status import (
+    ActualValue,
+    QuarterInput,
+    Rule,
+    Status,
+    TargetValue,
+    assess,
+    year_to_date,
+)
+
+YEARS_SHOWN = 5  # by default
+MAX_YEARS = 10  # asked for with fy_from and fy_to
+QUARTERS = (1, 2, 3, 4)
+COLUMNS: tuple[int | None, ...] = (*QUARTERS, None)  # per fiscal year; None: the year
+FOUR_PLACES = Decimal("0.0001")
+TENTH = Decimal("0.1")
+MILESTONE_LABELS = dict(Measurement.Milestone.choices)
+UNIT_LABELS = dict(Metric.Unit.choices)
+NOT_AVAILABLE = "Not available"
+MISSING = "—"
+
+ElementTuple = tuple[int, int | None, int, str, str, int]  # id, parent, level, number, title, order
+# id, element id, name, kind, unit, direction, aggregation, frequency
+MetricTuple = tuple[int, int, str, str, str, str, str, str]
+ELEMENT_FIELDS = ("id", "parent_id", "level", "number", "title", "order")
+METRIC_FIELDS = (
+    "id",
+    "element_id",
+    "name",
+    "kind",
+    "unit",
+    "direction",
+    "aggregation",
+    "frequency",
+)
+
+
+class Cell(NamedTuple):
+    """One metric in one period. `actual` is the number shown (year to date for cumulative
+    quarters); `text` replaces it for a milestone's state or a value not available; `note`
+    says when a fiscal year is incomplete."""
+
+    actual: Decimal | None
+    target: TargetValue | None
+    percent: Decimal | None  # actual as a percentage of the target, to one decimal
+    status: Status
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Group:
+    level: int
+    level_name: str
+    number: str
+    title: str
+
+
+@dataclass(slots=True)
+class MetricRow:
+    metric_id: int
+    name: str
+    level: int  # its element's level: the row's depth in the outline
+    unit: str
+    kind: str
+    aggregation: str
+    frequency: str
+    cells: list[Cell | None]  # one per column; None for an annual metric's quarters
+
+    @property
+    def description(self) -> str:
+        """ "Count, sum of the quarters"; "Percent, annual"."""
+        if self.frequency == Metric.Frequency.ANNUAL:
+            rule = "annual"
+        elif self.aggregation == Metric.Aggregation.CUMULATIVE:
+            rule = "cumulative, year to date"
+        else:
+            rule = Metric.Aggregation(self.aggregation).label.lower()
+        return f"{UNIT_LABELS.get(self.unit, self.unit)}, {rule}"
+
+
+@dataclass(slots=True)
+class Section:
+    """An element and the metrics hung directly under it."""
+
+    group: Group
+    rows: list[MetricRow] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    years: list[int]
+    sections: list[Section]
+
+    @property
+    def columns(self) -> list[Period]:
+        return [(year, quarter) for year in self.years for quarter in COLUMNS]
+
+    @property
+    def metric_count(self) -> int:
+        return sum(len(section.rows) for section in self.sections)
+
+
+# Which fiscal years ------------------------------------------------------------------------
+
+
+def data_years(plan: Plan) -> set[int]:
+    """Fiscal years in which the plan has a target or an approved value. One query."""
+    in_plan = {"metric__element__plan": plan}
+    targets = Target.objects.filter(**in_plan).order_by().values_list("fiscal_year")
+    approved = Measurement.objects.approved().filter(**in_plan).order_by()
+    return {year for (year,) in targets.union(approved.values_list("fiscal_year"))}
+
+
+def choose_years(
+    *,
+    start: int | None,
+    end: int | None,
+    with_data: Iterable[int],
+    fy_from: str | None = None,
+    fy_to: str | None = None,
+    today: date,
+) -> list[int]:
+    """The fiscal years to show, oldest first, always consecutive.
+
+    Asked for (`fy_from`, `fy_to`, either alone meaning five years from or to it): those,
+    at most MAX_YEARS. Otherwise the plan's span, capped to the five years ending with the
+    last one that has data; a plan without a span takes the span of its data, and a plan
+    with neither the current fiscal year. Unreadable years are ignored."""
+    low, high = _year(fy_from), _year(fy_to)
+    if low and high:
+        low, high = min(low, high), max(low, high)
+        return list(range(low, min(high, low + MAX_YEARS - 1) + 1))
+    if low or high:
+        first = low or high - YEARS_SHOWN + 1
+        return list(range(first, first + YEARS_SHOWN))
+    years = sorted(with_data)
+    current = FiscalYear.from_date(today).year
+    first = start or (years[0] if years else current)
+    last = max(end or (years[-1] if years else current), first)
+    in_span = [year for year in years if first <= year <= last]
+    if last - first + 1 > YEARS_SHOWN:
+        last = in_span[-1] if in_span else last
+        first = max(first, last - YEARS_SHOWN + 1)
+    return list(range(first, last + 1))
+
+
+def _year(text: str | None) -> int | None:
+    try:
+        return FiscalYear(int(text or "")).year
+    except ValueError:
+        return None
+
+
+# The table ---------------------------------------------------------------------------------
+
+
+def load_table(plan: Plan, years: list[int], *, today: date) -> Table:
+    """Four queries: elements, metrics, targets and approved values (plain tuples)."""
+    elements = list(plan.elements.order_by().values_list(*ELEMENT_FIELDS))
+    metrics = list(
+        Metric.objects.filter(element__plan=plan)
+        .order_by("order", "id")
+        .values_list(*METRIC_FIELDS)
+    )
+    values = load_plan_values([m[0] for m in metrics], years) if metrics else PlanValues()
+    return build_table(
+        years=years,
+        elements=elements,
+        metrics=metrics,
+        values=values,
+        level_names=plan.level_names,
+        at_risk_percent=plan.at_risk_percent,
+        today=today,
+    )
+
+
+def build_table(
+    *,
+    years: list[int],
+    elements: list[ElementTuple],
+    metrics: list[MetricTuple],
+    values: PlanValues,
+    level_names: list[str],
+    at_risk_percent: Decimal,
+    today: date,
+) -> Table:
+    """The table from plain values: `metrics` in their order within an element; elements
+    ordered depth first, siblings by their order and number. Elements with no metric in
+    their subtree are left out."""
+    by_element: dict[int, list[MetricTuple]] = {}
+    for metric in metrics:
+        by_element.setdefault(metric[1], []).append(metric)
+    dues = {(y, q): _due(y, q) for y in years for q in COLUMNS}
+    judge = _Judge(years, dues, today, at_risk_percent)
+    sections = []
+    for element_id, level, number, title in _outline(elements, set(by_element)):
+        name = level_names[level - 1] if level <= len(level_names) else ""
+        section = Section(Group(level, name, number, title or UNKNOWN_TITLE))
+        for metric in by_element.get(element_id, ()):
+            section.rows.append(judge.row(metric, level, values))
+        sections.append(section)
+    return Table(years=years, sections=sections)
+
+
+def _due(year: int, quarter: int | None) -> date:
+    return due_date(FiscalYear(year) if quarter is None else FiscalQuarter(year, quarter))
+
+
+def _outline(
+    elements: list[ElementTuple], with_metrics: set[int]
+) -> list[tuple[int, int, str, str]]:
+    """(id, level, number, title) depth first, keeping the elements that have metrics in
+    their subtree."""
+    children: dict[int | None, list[ElementTuple]] = {}
+    parents = {e[0]: e[1] for e in elements}
+    for element in elements:
+        children.setdefault(element[1], []).append(element)
+    kept: set[int] = set()
+    for element_id in with_metrics:
+        while element_id is not None and element_id not in kept:
+            kept.add(element_id)
+            element_id = parents.get(element_id)
+    ordered: list[tuple[int, int, str, str]] = []
+    stack = sorted(children.get(None, []), key=_sibling_key, reverse=True)
+    while stack:
+        pk, _parent, level, number, title, _order = stack.pop()
+        if pk in kept:
+            ordered.append((pk, level, number, title))
+            stack.extend(sorted(children.get(pk, []), key=_sibling_key, reverse=True))
+    return ordered
+
+
+def _sibling_key(element: ElementTuple) -> tuple:
+    return (element[5], number_key(element[3]))
+
+
+class _Judge:
+    """Builds each metric's cells; holds what is the same for every metric."""
+
+    def __init__(
+        self, years: list[int], dues: dict[Period, date], today: date, at_risk: Decimal
+    ) -> None:
+        self.years, self.dues, self.today, self.at_risk = years, dues, today, at_risk
+
+    def row(self, metric: MetricTuple, level: int, values: PlanValues) -> MetricRow:
+        pk, _element, name, kind, unit, direction, aggregation, frequency = metric
+        rule = Rule(direction=direction, aggregation=aggregation, kind=kind)
+        targets = values.targets.get(pk, {})
+        actuals = values.actuals.get(pk, {})
+        cells: list[Cell | None] = []
+        for year in self.years:
+            if frequency == Metric.Frequency.ANNUAL:
+                cells += (None, None, None, None)
+                key = (year, None)
+                cells.append(self.cell(rule, targets.get(key), actuals.get(key), key))
+            else:
+                cells += self.quarterly_year(rule, year, targets, actuals)
+        return MetricRow(pk, name, level, unit, kind, aggregation, frequency, cells)
+
+    def quarterly_year(
+        self,
+        rule: Rule,
+        year: int,
+        targets: Mapping[Period, TargetValue],
+        actuals: Mapping[Period, ActualValue],
+    ) -> list[Cell]:
+        """Q1 to Q4, then the fiscal year."""
+        quarter_targets = [targets.get((year, q)) for q in QUARTERS]
+        quarter_actuals = [actuals.get((year, q)) for q in QUARTERS]
+        if rule.aggregation == Metric.Aggregation.CUMULATIVE:
+            inputs = [
+                QuarterInput(q, a, t)
+                for q, a, t in zip(QUARTERS, quarter_actuals, quarter_targets, strict=True)
+            ]
+            cells = []
+            for q in QUARTERS:
+                actual, target = year_to_date(rule, inputs, q)
+                cells.append(self.cell(rule, target, actual, (year, q)))
+        else:
+            cells = [
+                self.cell(rule, t, a, (year, q))
+                for q, t, a in zip(QUARTERS, quarter_targets, quarter_actuals, strict=True)
+            ]
+        target = targets.get((year, None)) or fiscal_year_target(rule, quarter_targets)
+        cells.append(self.fiscal_year(rule, year, target, quarter_actuals))
+        return cells
+
+    def fiscal_year(
+        self,
+        rule: Rule,
+        year: int,
+        target: TargetValue | None,
+        quarter_actuals: list[ActualValue | None],
+    ) -> Cell:
+        if rule.kind == Metric.Kind.MILESTONE:
+            latest = next((a for a in reversed(quarter_actuals) if a is not None), None)
+            return self.cell(rule, target, latest, (year, None))
+        reported = [
+            QuarterValue(q, a.value, a.numerator, a.denominator)
+            for q, a in zip(QUARTERS, quarter_actuals, strict=True)
+            if a is not None and a.value is not None
+        ]
+        value = fiscal_year_value(rule.aggregation, reported)
+        if len(reported) == len(QUARTERS):
+            return self.cell(rule, target, ActualValue(value=value), (year, None))
+        status = self.status(rule, target, None, (year, None))
+        note = f"{len(reported)} of 4 quarters" if reported else ""
+        return Cell(value, target, None, status, "", note)
+
+    def status(
+        self,
+        rule: Rule,
+        target: TargetValue | None,
+        actual: ActualValue | None,
+        period: Period,
+    ) -> Status:
+        due = self.dues[period]
+        return assess(rule, target, actual, due=due, today=self.today, at_risk_percent=self.at_risk)
+
+    def cell(
+        self,
+        rule: Rule,
+        target: TargetValue | None,
+        actual: ActualValue | None,
+        period: Period,
+    ) -> Cell:
+        status = self.status(rule, target, actual, period)
+        if actual is None:
+            return Cell(None, target, None, status)
+        if actual.not_available:
+            return Cell(None, target, None, status, NOT_AVAILABLE)
+        if rule.kind == Metric.Kind.MILESTONE:
+            return Cell(
+                None, target, None, status, MILESTONE_LABELS.get(actual.milestone_status, "")
+            )
+        value = actual.value
+        percent = None
+        if value is not None and target is not None and rule.direction != "range" and target.value:
+            percent = (value * 100 / target.value).quantize(TENTH)
+        return Cell(value, target, percent, status)
+
+
+def fiscal_year_target(rule: Rule, quarters: list[TargetValue | None]) -> TargetValue | None:
+    """A fiscal year's target from its four quarterly targets, by the metric's rule: added
+    up (sum, cumulative), averaged (average), or the last quarter's (latest; percentages,
+    whose rates do not add up). None when a quarter has no target, and for milestones."""
+    if rule.kind == Metric.Kind.MILESTONE or any(t is None for t in quarters):
+        return None
+    if rule.aggregation == Metric.Aggregation.LATEST or rule.kind == Metric.Kind.PERCENTAGE:
+        return quarters[-1]
+    average = rule.aggregation == Metric.Aggregation.AVERAGE
+    parts = [
+        _combine([getattr(t, name) for t in quarters], average=average)
+        for name in ("value", "min_value", "max_value")
+    ]
+    return None if parts == [None, None, None] else TargetValue(*parts)
+
+
+def _combine(values: list[Decimal | None], *, average: bool) -> Decimal | None:
+    if any(v is None for v in values):
+        return None
+    total = sum(values, Decimal(0))  # type: ignore[arg-type]
+    return (total / len(values)).quantize(FOUR_PLACES) if average else total
+
+
+# As HTML -----------------------------------------------------------------------------------
+# Built here as strings rather than in the template: 25,000 cells through template tags and
+# filters take seconds, the f-strings below tens of milliseconds. Everything from the data
+# goes through `escape`: names and titles once per row, formatted numbers once per distinct
+# value (cached).
+
+STATUS_OPEN = {status: f'<td class="tva-cell tva-{status.value}">' for status in Status}
+STATUS_CLOSE = {
+    status: f'<span class="tva-status">{escape(status.label)}</span></td>' for status in Status
+}
+EMPTY_CELL = (
+    '<td class="tva-cell tva-none"><span class="usa-sr-only">Not reported quarterly</span></td>'
+)
+
+
+class _Formats:
+    """Numbers, targets and dates as escaped text, each computed once."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[Decimal, str], str] = {}
+        self.targets: dict[tuple[TargetValue, str], str] = {}
+
+    def value(self, value: Decimal, unit: str) -> str:
+        key = (value, unit)
+        text = self.values.get(key)
+        if text is None:
+            text = self.values[key] = escape(format_value(value, unit))
+        return text
+
+    def target(self, target: TargetValue | None, unit: str) -> str:
+        if target is None:
+            return "no target"
+        if target.value is not None and target.due_date is None:
+            return "of " + self.value(target.value, unit)
+        key = (target, unit)
+        text = self.targets.get(key)
+        if text is None:
+            text = self.targets[key] = escape(target_text(target, unit))
+        return text
+
+
+def target_text(target: TargetValue, unit: str) -> str:
+    """ "of 1,200"; "of 10% to 20%"; "at least 10"; "due Mar 3, 2025"; "no target"."""
+    low, high = target.min_value, target.max_value
+    parts = []
+    if target.value is not None:
+        parts.append(f"of {format_value(target.value, unit)}")
+    if low is not None and high is not None:
+        parts.append(f"of {format_value(low, unit)} to {format_value(high, unit)}")
+    elif low is not None:
+        parts.append(f"at least {format_value(low, unit)}")
+    elif high is not None:
+        parts.append(f"at most {format_value(high, unit)}")
+    if target.due_date is not None:
+        parts.append(f"due {target.due_date:%b} {target.due_date.day}, {target.due_date.year}")
+    return "; ".join(parts) or "no target"
+
+
+def sections_html(table: Table, metric_url: str) -> list[tuple[SafeString, list[SafeString]]]:
+    """Each section as (its header row, its metric rows), escaped and marked safe.
+    `metric_url` contains "{pk}" where a metric's id goes."""
+    formats = _Formats()
+    width = len(table.columns)
+    return [
+        (
+            mark_safe(group_html(section.group, width)),
+            [mark_safe(row_html(row, metric_url, formats)) for row in section.rows],
+        )
+        for section in table.sections
+    ]
+
+
+def group_html(group: Group, width: int) -> str:
+    label = escape(f"{group.level_name} {group.number}: {group.title}".strip())
+    return (
+        f'<tr class="tva-group tva-level-{group.level}">'
+        f'<th scope="rowgroup" class="tva-name">{label}</th><td colspan="{width}"></td></tr>'
+    )
+
+
+def row_html(row: MetricRow, metric_url: str, formats: _Formats) -> str:
+    unit = row.unit
+    value, target = formats.value, formats.target
+    parts = [
+        f'<tr><th scope="row" class="tva-name"><a class="usa-link" '
+        f'href="{metric_url.replace("{pk}", str(row.metric_id))}">{escape(row.name)}</a>'
+        f'<span class="tva-unit">{escape(row.description)}</span></th>'
+    ]
+    for cell in row.cells:
+        if cell is None:
+            parts.append(EMPTY_CELL)
+            continue
+        actual = cell.text or (MISSING if cell.actual is None else value(cell.actual, unit))
+        percent = "" if cell.percent is None else f" ({round(cell.percent):,}%)"
+        note = f'<span class="tva-note">{cell.note}</span>' if cell.note else ""
+        parts.append(
+            f'{STATUS_OPEN[cell.status]}<span class="tva-actual">{actual}</span>'
+            f'<span class="tva-target">{target(cell.target, unit)}{percent}</span>'
+            f"{note}{STATUS_CLOSE[cell.status]}"
+        )
+    parts.append("</tr>")
+    return "".join(parts)
