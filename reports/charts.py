@@ -53,6 +53,9 @@ UNIT_TITLES = {"percent": "Percent", "dollars": "Dollars", "count": "Count"}
 
 @dataclass
 class Chart:
+    """What a page needs to show one chart: the figure for plotly.js, and for everyone the
+    title, a summary in words and the same numbers as a table (first column: row headers)."""
+
     id: str
     title: str
     figure: dict

@@ -128,11 +128,13 @@ class _TvaSheet:
             return [None, None, None, None]
         target: Any = None
         if cell.target is not None:
-            value, due = cell.target.value, cell.target.due_date
-            if value is not None and due is None:
-                target = self._number(column + 1, number_format, value)
-            elif due is not None and value is None and cell.target.min_value is None:
-                target = self._number(column + 1, DATE_FORMAT, due)
+            value, low, high, due = cell.target
+            if low is None and high is None and (value is None) != (due is None):
+                target = (
+                    self._number(column + 1, number_format, value)
+                    if due is None
+                    else (self._number(column + 1, DATE_FORMAT, due))
+                )
             else:
                 target = target_text(cell.target, unit).removeprefix("of ")
         if cell.text:

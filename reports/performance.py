@@ -85,7 +85,7 @@ def _year_point(
     today: date,
     at_risk: Decimal,
 ) -> PeriodPoint:
-    target = values.targets[metric.pk].get((year, None))
+    target = values.targets[metric.pk].get((year, None)) or _summed_target(metric, year, values)
     status = assess(
         rule_of(metric),
         target,
@@ -95,6 +95,17 @@ def _year_point(
         at_risk_percent=at_risk,
     )
     return _make_point(f"FY{year}", value, target, status)
+
+
+def _summed_target(metric: Metric, year: int, values: PlanValues) -> TargetValue | None:
+    """A summed metric's fiscal-year target, from its four quarterly targets when the year
+    has none of its own."""
+    if metric.aggregation not in (Metric.Aggregation.SUM, Metric.Aggregation.CUMULATIVE):
+        return None
+    quarters = [values.targets[metric.pk].get((year, q)) for q in (1, 2, 3, 4)]
+    if any(t is None or t.value is None for t in quarters):
+        return None
+    return TargetValue(value=sum((t.value for t in quarters), Decimal(0)))
 
 
 def _make_point(

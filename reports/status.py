@@ -252,8 +252,12 @@ class StatusCounts:
     def of(cls, statuses: Iterable[Status]) -> StatusCounts:
         return cls(Counter(statuses))
 
-    def __getitem__(self, status: Status) -> int:
-        return self.counts[status]
+    def __getitem__(self, status: Status | str) -> int:
+        """The count of a status. Other keys raise KeyError, so that a template's
+        `counts.share_on_track` falls through to the attribute instead of reading 0."""
+        if status not in Status._value2member_map_:
+            raise KeyError(status)
+        return self.counts[Status(status)]
 
     @property
     def total(self) -> int:

@@ -3,8 +3,8 @@ across the top, each fiscal year's four quarters and then the fiscal year; in ev
 the approved actual, the target, the percent of target and the status.
 
 Cost: `load_table` runs four queries whatever the size (the elements, the metrics, then the
-targets and the approved values as tuples through reports.assessment), and `choose_years`
-needs one more (`data_years`). `build_table` assembles the table from what they return in
+targets and the approved values as plain tuples), and choosing the years one more
+(`data_years`). `build_table` assembles the table from what they return in
 plain Python; it is pure and tested on hand-built values. A plan of 1,000 metrics over five
 years has 25,000 cells, so the work per cell is two dictionary lookups, one `assess` call
 and one tuple; numbers are formatted once per distinct value by the renderers (`sections_html`
@@ -22,6 +22,7 @@ Rules the table applies on top of reports/status.py:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +38,7 @@ from metrics.rollup import QuarterValue, fiscal_year_value
 from plans.formatting import format_value
 from plans.hierarchy import number_key
 from plans.models import UNKNOWN_TITLE, Metric, Plan
-from reports.assessment import Period, PlanValues, due_date, load_plan_values
+from reports.assessment import Period, due_date
 from reports.status import (
     ActualValue,
     QuarterInput,
@@ -53,7 +54,6 @@ MAX_YEARS = 10  # asked for with fy_from and fy_to
 QUARTERS = (1, 2, 3, 4)
 COLUMNS: tuple[int | None, ...] = (*QUARTERS, None)  # per fiscal year; None: the year
 FOUR_PLACES = Decimal("0.0001")
-TENTH = Decimal("0.1")
 MILESTONE_LABELS = dict(Measurement.Milestone.choices)
 UNIT_LABELS = dict(Metric.Unit.choices)
 NOT_AVAILABLE = "Not available"
@@ -73,6 +73,44 @@ METRIC_FIELDS = (
     "aggregation",
     "frequency",
 )
+TARGET_FIELDS = (
+    "metric_id",
+    "fiscal_year",
+    "quarter",
+    "value",
+    "min_value",
+    "max_value",
+    "due_date",
+)
+ACTUAL_FIELDS = (
+    "metric_id",
+    "fiscal_year",
+    "quarter",
+    "value",
+    "numerator",
+    "denominator",
+    "milestone_status",
+    "milestone_date",
+    "not_available",
+)
+
+
+# A target and an approved value as fetched: plain tuples, because there are 40,000 of them
+# at 1,000 metrics and keeping as many dataclass instances alive costs a third of the page's
+# time in garbage collection. The status rules get their dataclasses made for the moment.
+TargetRow = tuple[
+    Decimal | None, Decimal | None, Decimal | None, date | None
+]  # value, min, max, due
+# value, numerator, denominator, milestone_status, milestone_date, not_available
+ActualRow = tuple[Decimal | None, Decimal | None, Decimal | None, str, date | None, bool]
+
+
+@dataclass
+class Values:
+    """Targets and approved values by metric id and period."""
+
+    targets: dict[int, dict[Period, TargetRow]] = field(default_factory=lambda: defaultdict(dict))
+    actuals: dict[int, dict[Period, ActualRow]] = field(default_factory=lambda: defaultdict(dict))
 
 
 class Cell(NamedTuple):
@@ -81,8 +119,8 @@ class Cell(NamedTuple):
     says when a fiscal year is incomplete."""
 
     actual: Decimal | None
-    target: TargetValue | None
-    percent: Decimal | None  # actual as a percentage of the target, to one decimal
+    target: TargetRow | None
+    percent: Decimal | None  # the actual as a percentage of the target, unrounded
     status: Status
     text: str = ""
     note: str = ""
@@ -203,7 +241,7 @@ def load_table(plan: Plan, years: list[int], *, today: date) -> Table:
         .order_by("order", "id")
         .values_list(*METRIC_FIELDS)
     )
-    values = load_plan_values([m[0] for m in metrics], years) if metrics else PlanValues()
+    values = load_values(plan, years) if metrics else Values()
     return build_table(
         years=years,
         elements=elements,
@@ -215,24 +253,46 @@ def load_table(plan: Plan, years: list[int], *, today: date) -> Table:
     )
 
 
+def load_values(plan: Plan, years: list[int]) -> Values:
+    """The targets and approved values of the plan's metrics in `years`, in two queries of
+    plain tuples: joined on the plan rather than given a list of ids, and unordered (the
+    models' default ordering sorts 20,000 rows for nothing, at three times the cost of the
+    query itself on PostgreSQL)."""
+    scope = {
+        "metric__element__plan": plan,
+        "fiscal_year__gte": years[0],
+        "fiscal_year__lte": years[-1],
+    }
+    values = Values()
+    targets, actuals = values.targets, values.actuals
+    target_rows = Target.objects.filter(**scope).order_by().values_list(*TARGET_FIELDS)
+    for metric_id, year, quarter, value, low, high, due in target_rows:
+        targets[metric_id][year, quarter] = (value, low, high, due)
+    actual_rows = Measurement.objects.approved().filter(**scope).order_by()
+    for metric_id, year, quarter, value, num, den, state, day, absent in actual_rows.values_list(
+        *ACTUAL_FIELDS
+    ):
+        actuals[metric_id][year, quarter] = (value, num, den, state, day, absent)
+    return values
+
+
 def build_table(
     *,
     years: list[int],
     elements: list[ElementTuple],
     metrics: list[MetricTuple],
-    values: PlanValues,
+    values: Values,
     level_names: list[str],
     at_risk_percent: Decimal,
     today: date,
 ) -> Table:
-    """The table from plain values: `metrics` in their order within an element; elements
+    """The table from the fetched tuples: `metrics` in their order within an element; elements
     ordered depth first, siblings by their order and number. Elements with no metric in
     their subtree are left out."""
     by_element: dict[int, list[MetricTuple]] = {}
     for metric in metrics:
         by_element.setdefault(metric[1], []).append(metric)
-    dues = {(y, q): _due(y, q) for y in years for q in COLUMNS}
-    judge = _Judge(years, dues, today, at_risk_percent)
+    judge = _Judge(years, today, at_risk_percent)
     sections = []
     for element_id, level, number, title in _outline(elements, set(by_element)):
         name = level_names[level - 1] if level <= len(level_names) else ""
@@ -276,24 +336,25 @@ def _sibling_key(element: ElementTuple) -> tuple:
 
 
 class _Judge:
-    """Builds each metric's cells; holds what is the same for every metric."""
+    """Builds each metric's cells; holds what is the same for every metric. This is the hot
+    loop (once per cell), hence the precomputed keys and due dates."""
 
-    def __init__(
-        self, years: list[int], dues: dict[Period, date], today: date, at_risk: Decimal
-    ) -> None:
-        self.years, self.dues, self.today, self.at_risk = years, dues, today, at_risk
+    def __init__(self, years: list[int], today: date, at_risk: Decimal) -> None:
+        self.years, self.today, self.at_risk = years, today, at_risk
+        self.keys = {year: [(year, q) for q in COLUMNS] for year in years}
+        self.dues = {year: [_due(year, q) for q in COLUMNS] for year in years}
 
-    def row(self, metric: MetricTuple, level: int, values: PlanValues) -> MetricRow:
+    def row(self, metric: MetricTuple, level: int, values: Values) -> MetricRow:
         pk, _element, name, kind, unit, direction, aggregation, frequency = metric
-        rule = Rule(direction=direction, aggregation=aggregation, kind=kind)
+        rule = Rule(direction, aggregation, kind)
         targets = values.targets.get(pk, {})
         actuals = values.actuals.get(pk, {})
         cells: list[Cell | None] = []
         for year in self.years:
             if frequency == Metric.Frequency.ANNUAL:
+                key, due = (year, None), self.dues[year][4]
                 cells += (None, None, None, None)
-                key = (year, None)
-                cells.append(self.cell(rule, targets.get(key), actuals.get(key), key))
+                cells.append(self.cell(rule, targets.get(key), _actual(actuals.get(key)), due))
             else:
                 cells += self.quarterly_year(rule, year, targets, actuals)
         return MetricRow(pk, name, level, unit, kind, aggregation, frequency, cells)
@@ -302,105 +363,120 @@ class _Judge:
         self,
         rule: Rule,
         year: int,
-        targets: Mapping[Period, TargetValue],
-        actuals: Mapping[Period, ActualValue],
+        targets: Mapping[Period, TargetRow],
+        actuals: Mapping[Period, ActualRow],
     ) -> list[Cell]:
         """Q1 to Q4, then the fiscal year."""
-        quarter_targets = [targets.get((year, q)) for q in QUARTERS]
-        quarter_actuals = [actuals.get((year, q)) for q in QUARTERS]
+        keys, dues = self.keys[year], self.dues[year]
+        quarter_targets = [targets.get(key) for key in keys[:4]]
+        quarter_actuals = [actuals.get(key) for key in keys[:4]]
+        cell = self.cell
         if rule.aggregation == Metric.Aggregation.CUMULATIVE:
             inputs = [
-                QuarterInput(q, a, t)
+                QuarterInput(q, _actual(a), _target(t))
                 for q, a, t in zip(QUARTERS, quarter_actuals, quarter_targets, strict=True)
             ]
             cells = []
             for q in QUARTERS:
                 actual, target = year_to_date(rule, inputs, q)
-                cells.append(self.cell(rule, target, actual, (year, q)))
+                cells.append(cell(rule, _row(target), actual, dues[q - 1]))
         else:
             cells = [
-                self.cell(rule, t, a, (year, q))
-                for q, t, a in zip(QUARTERS, quarter_targets, quarter_actuals, strict=True)
+                cell(rule, t, _actual(a), due)
+                for t, a, due in zip(quarter_targets, quarter_actuals, dues[:4], strict=True)
             ]
-        target = targets.get((year, None)) or fiscal_year_target(rule, quarter_targets)
-        cells.append(self.fiscal_year(rule, year, target, quarter_actuals))
+        target = targets.get(keys[4]) or fiscal_year_target(rule, quarter_targets)
+        cells.append(self.fiscal_year(rule, target, quarter_actuals, dues[4]))
         return cells
 
     def fiscal_year(
         self,
         rule: Rule,
-        year: int,
-        target: TargetValue | None,
-        quarter_actuals: list[ActualValue | None],
+        target: TargetRow | None,
+        quarter_actuals: list[ActualRow | None],
+        due: date,
     ) -> Cell:
         if rule.kind == Metric.Kind.MILESTONE:
             latest = next((a for a in reversed(quarter_actuals) if a is not None), None)
-            return self.cell(rule, target, latest, (year, None))
+            return self.cell(rule, target, _actual(latest), due)
         reported = [
-            QuarterValue(q, a.value, a.numerator, a.denominator)
+            QuarterValue(q, a[0], a[1], a[2])
             for q, a in zip(QUARTERS, quarter_actuals, strict=True)
-            if a is not None and a.value is not None
+            if a is not None and a[0] is not None
         ]
         value = fiscal_year_value(rule.aggregation, reported)
         if len(reported) == len(QUARTERS):
-            return self.cell(rule, target, ActualValue(value=value), (year, None))
-        status = self.status(rule, target, None, (year, None))
+            return self.cell(rule, target, ActualValue(value), due)
+        status = self.status(rule, target, None, due)
         note = f"{len(reported)} of 4 quarters" if reported else ""
         return Cell(value, target, None, status, "", note)
 
     def status(
-        self,
-        rule: Rule,
-        target: TargetValue | None,
-        actual: ActualValue | None,
-        period: Period,
+        self, rule: Rule, target: TargetRow | None, actual: ActualValue | None, due: date
     ) -> Status:
-        due = self.dues[period]
-        return assess(rule, target, actual, due=due, today=self.today, at_risk_percent=self.at_risk)
+        return assess(
+            rule,
+            None if target is None else TargetValue(*target),
+            actual,
+            due=due,
+            today=self.today,
+            at_risk_percent=self.at_risk,
+        )
 
     def cell(
-        self,
-        rule: Rule,
-        target: TargetValue | None,
-        actual: ActualValue | None,
-        period: Period,
+        self, rule: Rule, target: TargetRow | None, actual: ActualValue | None, due: date
     ) -> Cell:
-        status = self.status(rule, target, actual, period)
+        status = self.status(rule, target, actual, due)
         if actual is None:
             return Cell(None, target, None, status)
         if actual.not_available:
             return Cell(None, target, None, status, NOT_AVAILABLE)
         if rule.kind == Metric.Kind.MILESTONE:
-            return Cell(
-                None, target, None, status, MILESTONE_LABELS.get(actual.milestone_status, "")
-            )
+            label = MILESTONE_LABELS.get(actual.milestone_status, "")
+            return Cell(None, target, None, status, label)
         value = actual.value
         percent = None
-        if value is not None and target is not None and rule.direction != "range" and target.value:
-            percent = (value * 100 / target.value).quantize(TENTH)
+        if value is not None and target is not None and target[0] and rule.direction != "range":
+            percent = value * 100 / target[0]
         return Cell(value, target, percent, status)
 
 
-def fiscal_year_target(rule: Rule, quarters: list[TargetValue | None]) -> TargetValue | None:
+def _target(row: TargetRow | None) -> TargetValue | None:
+    return None if row is None else TargetValue(*row)
+
+
+def _actual(row: ActualRow | None) -> ActualValue | None:
+    return None if row is None else ActualValue(*row)
+
+
+def _row(target: TargetValue | None) -> TargetRow | None:
+    if target is None:
+        return None
+    return (target.value, target.min_value, target.max_value, target.due_date)
+
+
+def fiscal_year_target(rule: Rule, quarters: list[TargetRow | None]) -> TargetRow | None:
     """A fiscal year's target from its four quarterly targets, by the metric's rule: added
     up (sum, cumulative), averaged (average), or the last quarter's (latest; percentages,
-    whose rates do not add up). None when a quarter has no target, and for milestones."""
-    if rule.kind == Metric.Kind.MILESTONE or any(t is None for t in quarters):
+    whose rates do not add up); a range combines its bounds. None when a quarter has no
+    target, and for milestones."""
+    if rule.kind == Metric.Kind.MILESTONE or not all(quarters):
         return None
     if rule.aggregation == Metric.Aggregation.LATEST or rule.kind == Metric.Kind.PERCENTAGE:
         return quarters[-1]
     average = rule.aggregation == Metric.Aggregation.AVERAGE
-    parts = [
-        _combine([getattr(t, name) for t in quarters], average=average)
-        for name in ("value", "min_value", "max_value")
-    ]
-    return None if parts == [None, None, None] else TargetValue(*parts)
+    if rule.direction != Metric.Direction.RANGE:
+        value = _combine([t[0] for t in quarters], average=average)
+        return None if value is None else (value, None, None, None)
+    low = _combine([t[1] for t in quarters], average=average)
+    high = _combine([t[2] for t in quarters], average=average)
+    return None if low is None and high is None else (None, low, high, None)
 
 
 def _combine(values: list[Decimal | None], *, average: bool) -> Decimal | None:
-    if any(v is None for v in values):
+    if None in values:
         return None
-    total = sum(values, Decimal(0))  # type: ignore[arg-type]
+    total = sum(values, Decimal(0))
     return (total / len(values)).quantize(FOUR_PLACES) if average else total
 
 
@@ -419,58 +495,58 @@ EMPTY_CELL = (
 )
 
 
-class _Formats:
-    """Numbers, targets and dates as escaped text, each computed once."""
+class Formats:
+    """Numbers and targets as escaped text, each computed once per unit and value."""
 
     def __init__(self) -> None:
-        self.values: dict[tuple[Decimal, str], str] = {}
-        self.targets: dict[tuple[TargetValue, str], str] = {}
+        self.values: dict[str, dict[Decimal, str]] = {}
+        self.targets: dict[str, dict[Decimal | TargetRow, str]] = {}
+
+    def for_unit(self, unit: str) -> tuple[dict[Decimal, str], dict[Decimal | TargetRow, str]]:
+        return self.values.setdefault(unit, {}), self.targets.setdefault(unit, {})
 
     def value(self, value: Decimal, unit: str) -> str:
-        key = (value, unit)
-        text = self.values.get(key)
-        if text is None:
-            text = self.values[key] = escape(format_value(value, unit))
+        text = self.values[unit][value] = escape(format_value(value, unit))
         return text
 
-    def target(self, target: TargetValue | None, unit: str) -> str:
-        if target is None:
-            return "no target"
-        if target.value is not None and target.due_date is None:
-            return "of " + self.value(target.value, unit)
-        key = (target, unit)
-        text = self.targets.get(key)
-        if text is None:
-            text = self.targets[key] = escape(target_text(target, unit))
+    def target(self, target: TargetRow, key: Decimal | TargetRow, unit: str) -> str:
+        text = self.targets[unit][key] = escape(target_text(target, unit))
         return text
 
 
-def target_text(target: TargetValue, unit: str) -> str:
+def _target_key(target: TargetRow) -> Decimal | TargetRow:
+    """The value alone when that is all the target has (nearly always): cheaper to hash."""
+    value, low, high, due = target
+    return value if value is not None and low is None and high is None and due is None else target
+
+
+def target_text(target: TargetRow, unit: str) -> str:
     """ "of 1,200"; "of 10% to 20%"; "at least 10"; "due Mar 3, 2025"; "no target"."""
-    low, high = target.min_value, target.max_value
+    value, low, high, due = target
     parts = []
-    if target.value is not None:
-        parts.append(f"of {format_value(target.value, unit)}")
+    if value is not None:
+        parts.append(f"of {format_value(value, unit)}")
     if low is not None and high is not None:
         parts.append(f"of {format_value(low, unit)} to {format_value(high, unit)}")
     elif low is not None:
         parts.append(f"at least {format_value(low, unit)}")
     elif high is not None:
         parts.append(f"at most {format_value(high, unit)}")
-    if target.due_date is not None:
-        parts.append(f"due {target.due_date:%b} {target.due_date.day}, {target.due_date.year}")
+    if due is not None:
+        parts.append(f"due {due:%b} {due.day}, {due.year}")
     return "; ".join(parts) or "no target"
 
 
-def sections_html(table: Table, metric_url: str) -> list[tuple[SafeString, list[SafeString]]]:
-    """Each section as (its header row, its metric rows), escaped and marked safe.
-    `metric_url` contains "{pk}" where a metric's id goes."""
-    formats = _Formats()
+def sections_html(table: Table, metric_url: str) -> list[SafeString]:
+    """Each section's rows (its header row, then its metrics' rows) as one string, escaped
+    and marked safe, so that the template loops over sections only. `metric_url` contains
+    "{pk}" where a metric's id goes."""
+    formats = Formats()
     width = len(table.columns)
     return [
-        (
-            mark_safe(group_html(section.group, width)),
-            [mark_safe(row_html(row, metric_url, formats)) for row in section.rows],
+        mark_safe(
+            group_html(section.group, width)
+            + "".join(row_html(row, metric_url, formats) for row in section.rows)
         )
         for section in table.sections
     ]
@@ -484,25 +560,39 @@ def group_html(group: Group, width: int) -> str:
     )
 
 
-def row_html(row: MetricRow, metric_url: str, formats: _Formats) -> str:
+def row_html(row: MetricRow, metric_url: str, formats: Formats) -> str:
+    """The metric's row header and its cells. The loop is the page's hot path: 25,000 cells
+    for 1,000 metrics, hence the local names and the caches."""
     unit = row.unit
-    value, target = formats.value, formats.target
+    values, targets = formats.for_unit(unit)
+    href = metric_url.replace("{pk}", str(row.metric_id))
     parts = [
-        f'<tr><th scope="row" class="tva-name"><a class="usa-link" '
-        f'href="{metric_url.replace("{pk}", str(row.metric_id))}">{escape(row.name)}</a>'
-        f'<span class="tva-unit">{escape(row.description)}</span></th>'
+        f'<tr><th scope="row" class="tva-name"><a class="usa-link" href="{href}">'
+        f'{escape(row.name)}</a><span class="tva-unit">{escape(row.description)}</span></th>'
     ]
+    append = parts.append
     for cell in row.cells:
         if cell is None:
-            parts.append(EMPTY_CELL)
+            append(EMPTY_CELL)
             continue
-        actual = cell.text or (MISSING if cell.actual is None else value(cell.actual, unit))
-        percent = "" if cell.percent is None else f" ({round(cell.percent):,}%)"
-        note = f'<span class="tva-note">{cell.note}</span>' if cell.note else ""
-        parts.append(
-            f'{STATUS_OPEN[cell.status]}<span class="tva-actual">{actual}</span>'
-            f'<span class="tva-target">{target(cell.target, unit)}{percent}</span>'
-            f"{note}{STATUS_CLOSE[cell.status]}"
+        actual, target, percent, status, text, note = cell
+        if text:
+            shown = text
+        elif actual is None:
+            shown = MISSING
+        else:
+            shown = values.get(actual) or formats.value(actual, unit)
+        if target is None:
+            goal = "no target"
+        else:
+            key = _target_key(target)
+            goal = targets.get(key) or formats.target(target, key, unit)
+        extra = "" if percent is None else f" ({round(percent):,}%)"
+        if note:
+            extra += f'</span><span class="tva-note">{note}'
+        append(
+            f'{STATUS_OPEN[status]}<span class="tva-actual">{shown}</span>'
+            f'<span class="tva-target">{goal}{extra}</span>{STATUS_CLOSE[status]}'
         )
-    parts.append("</tr>")
+    append("</tr>")
     return "".join(parts)

@@ -83,7 +83,10 @@ def office_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such office.")
     standing = office_standing(office, user, today=timezone.localdate())
     completeness = charts.share_trend(
-        "completeness", "Share of quarterly values submitted", standing.completeness
+        "completeness",
+        "Share of quarterly values submitted",
+        standing.completeness,
+        label="Share submitted",
     )
     context = {"office": office, "standing": standing, "completeness": completeness}
     return render(request, "reports/office_page.html", context)

@@ -18,6 +18,22 @@
   "use strict";
 
   var CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
+  // Horizontal bars get about 2.5rem each, plus room for the legend and the axis.
+  var BAR_PX = 40;
+  var FRAME_PX = 130;
+  var MIN_PX = 200;
+  var MAX_PX = 1200;
+
+  /* The height a horizontal bar chart needs for its bars, or null for other charts (their
+     height comes from charts.css). Set through the CSSOM, which a CSP allows. */
+  function barsHeight(data) {
+    var first = (data.data || [])[0];
+    if (!first || first.orientation !== "h" || !first.y) {
+      return null;
+    }
+    var px = first.y.length * BAR_PX + FRAME_PX;
+    return Math.min(Math.max(px, MIN_PX), MAX_PX);
+  }
 
   function readFigure(id) {
     var source = id && document.getElementById(id);
@@ -38,6 +54,10 @@
       return;
     }
     plot.setAttribute("aria-hidden", "true");
+    var height = barsHeight(data);
+    if (height) {
+      plot.style.height = height + "px";
+    }
     // The class gives the plot its height (an empty plot takes no room), before Plotly
     // measures the container.
     figure.classList.add("app-chart--drawn");
@@ -47,6 +67,7 @@
       })
       .catch(function () {
         figure.classList.remove("app-chart--drawn");
+        plot.style.height = "";
         plot.textContent = "";
       });
   }

@@ -503,3 +503,10 @@ def test_status_counts_add_up_across_offices_and_count_absent_statuses_as_zero()
 def test_every_status_has_a_label_and_a_place_in_the_severity_order() -> None:
     assert set(LABELS) == set(SEVERITY) == set(Status)
     assert Status.NOT_YET_DUE.label == "Not yet due"
+
+
+def test_status_counts_refuse_keys_that_are_not_statuses_so_templates_reach_attributes() -> None:
+    counts = StatusCounts.of([Status.ON_TRACK, Status.OFF_TRACK])
+    assert counts["on_track"] == 1
+    with pytest.raises(KeyError):
+        counts["share_on_track"]
