@@ -12,21 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from metrics.models import Measurement, Target
+from metrics.models import CONTENT_FIELDS, Measurement, Target
 from plans.models import Metric
 
-MEASUREMENT_FIELDS = [
-    "value",
-    "numerator",
-    "denominator",
-    "milestone_status",
-    "milestone_date",
-    "not_available",
-    "not_available_reason",
-    "explanation",
-    "status",
-    "review_comment",
-]
+MEASUREMENT_FIELDS = list(CONTENT_FIELDS)
 TARGET_FIELDS = ["value", "min_value", "max_value", "due_date"]
 METRIC_FIELDS = [
     "name",

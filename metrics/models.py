@@ -97,6 +97,19 @@ class Target(PeriodMixin):
         return f"{self.metric} target {self.period_label}"
 
 
+# A measurement's reported value, in the order of reports.status.ActualValue's fields.
+VALUE_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "milestone_status",
+    "milestone_date",
+    "not_available",
+)
+# What a person states beside the value and what review adds: the rest of the content.
+CONTENT_FIELDS = (*VALUE_FIELDS, "not_available_reason", "explanation", "status", "review_comment")
+
+
 class MeasurementQuerySet(models.QuerySet["Measurement"]):
     def for_period(self, fiscal_year: int, quarter: int | None) -> MeasurementQuerySet:
         return self.filter(fiscal_year=fiscal_year, quarter=quarter)

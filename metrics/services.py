@@ -17,7 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from metrics.models import DataCall, DataCallException, Evidence, Measurement, Target
+from metrics.models import (
+    CONTENT_FIELDS,
+    DataCall,
+    DataCallException,
+    Evidence,
+    Measurement,
+    Target,
+)
 from metrics.tasks import notify_reviewers
 from plans.formatting import format_value
 from plans.models import Metric, Office, User
@@ -29,16 +36,7 @@ LOCKED = (
 NOT_OPEN = "The {period} data call opens on {opens:%B %-d, %Y}."
 REASON_REQUIRED = "{metric}: this value was approved; give a reason for changing it."
 WRITABLE_FIELDS = [
-    "value",
-    "numerator",
-    "denominator",
-    "milestone_status",
-    "milestone_date",
-    "not_available",
-    "not_available_reason",
-    "explanation",
-    "status",
-    "review_comment",
+    *CONTENT_FIELDS,
     "version",
     "entered_by",
     "entered_at",

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from metrics.models import Measurement, Target
+from metrics.models import VALUE_FIELDS, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
 from plans.hierarchy import number_key
 from plans.models import Metric, Plan
@@ -54,17 +54,7 @@ def load_plan_values(metric_ids: list[int], fiscal_years: list[int]) -> PlanValu
         values.targets[metric_id][(year, quarter)] = TargetValue(value, low, high, due)
     actual_rows = (
         Measurement.objects.filter(wanted, status=Measurement.Status.APPROVED)
-        .values_list(
-            "metric_id",
-            "fiscal_year",
-            "quarter",
-            "value",
-            "numerator",
-            "denominator",
-            "milestone_status",
-            "milestone_date",
-            "not_available",
-        )
+        .values_list("metric_id", "fiscal_year", "quarter", *VALUE_FIELDS)
         .iterator(chunk_size=5000)
     )
     for metric_id, year, quarter, *rest in actual_rows:
