@@ -47,13 +47,19 @@ def load_plan_values(metric_ids: list[int], fiscal_years: list[int]) -> PlanValu
     """Two queries of plain tuples, however many metrics and periods."""
     values = PlanValues()
     wanted = Q(metric_id__in=metric_ids, fiscal_year__in=fiscal_years)
-    target_rows = Target.objects.filter(wanted).values_list(
-        "metric_id", "fiscal_year", "quarter", "value", "min_value", "max_value", "due_date"
+    # .order_by(): the models' default ordering would sort every row for nothing.
+    target_rows = (
+        Target.objects.filter(wanted)
+        .order_by()
+        .values_list(
+            "metric_id", "fiscal_year", "quarter", "value", "min_value", "max_value", "due_date"
+        )
     )
     for metric_id, year, quarter, value, low, high, due in target_rows:
         values.targets[metric_id][(year, quarter)] = TargetValue(value, low, high, due)
     actual_rows = (
         Measurement.objects.filter(wanted, status=Measurement.Status.APPROVED)
+        .order_by()
         .values_list("metric_id", "fiscal_year", "quarter", *VALUE_FIELDS)
         .iterator(chunk_size=5000)
     )

@@ -53,7 +53,7 @@ LABELS = {
 SEVERITY = [Status.OFF_TRACK, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.NOT_YET_DUE]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """What of a metric the rules need (the values of plans.Metric's choices)."""
 
@@ -62,7 +62,7 @@ class Rule:
     kind: str = "numeric"  # "numeric" | "percentage" | "milestone"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetValue:
     value: Decimal | None = None
     min_value: Decimal | None = None
@@ -70,7 +70,7 @@ class TargetValue:
     due_date: date | None = None  # milestones
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActualValue:
     """An approved value; `value` is in percent points for percentages."""
 
@@ -82,7 +82,7 @@ class ActualValue:
     not_available: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuarterInput:
     """One quarter of a metric for a year-to-date computation."""
 

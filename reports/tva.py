@@ -4,11 +4,12 @@ the approved actual, the target, the percent of target and the status.
 
 Cost: `load_table` runs four queries whatever the size (the elements, the metrics, then the
 targets and the approved values as plain tuples), and choosing the years one more
-(`data_years`). `build_table` assembles the table from what they return in
-plain Python; it is pure and tested on hand-built values. A plan of 1,000 metrics over five
-years has 25,000 cells, so the work per cell is two dictionary lookups, one `assess` call
-and one tuple; numbers are formatted once per distinct value by the renderers (`sections_html`
-below, the workbook in reports/exporters.py).
+(`data_years`). `build_table` assembles the table from what they return in plain Python;
+it is pure and tested on hand-built values. A plan of 1,000 metrics over five years has
+25,000 cells, so the work per cell is kept to two dictionary lookups, one `assess` call
+and one tuple, and numbers are formatted once per distinct value by the renderers
+(`sections_html` below, the workbook in reports/exporters.py). docs/PERFORMANCE.md has
+the measurements.
 
 Rules the table applies on top of reports/status.py:
 - a quarterly metric's fiscal-year actual comes from its approved quarters by its
@@ -32,7 +33,7 @@ from typing import NamedTuple
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from metrics.models import Measurement, Target
+from metrics.models import VALUE_FIELDS, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
 from metrics.rollup import QuarterValue, fiscal_year_value
 from plans.formatting import format_value
@@ -82,17 +83,7 @@ TARGET_FIELDS = (
     "max_value",
     "due_date",
 )
-ACTUAL_FIELDS = (
-    "metric_id",
-    "fiscal_year",
-    "quarter",
-    "value",
-    "numerator",
-    "denominator",
-    "milestone_status",
-    "milestone_date",
-    "not_available",
-)
+ACTUAL_FIELDS = ("metric_id", "fiscal_year", "quarter", *VALUE_FIELDS)  # as ActualValue's
 
 
 # A target and an approved value as fetched: plain tuples, because there are 40,000 of them
