@@ -9,7 +9,6 @@ writers stream them out; neither sees the ORM beyond the objects handed to it.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from metrics.models import Measurement, Target
+from plans.hierarchy import number_key
 from plans.models import Metric, Office, Plan, PlanElement
 
 COLUMNS = (
@@ -39,7 +39,6 @@ CHUNK_SIZE = 2000
 SHEET_TITLE = "Values"
 # Text that a spreadsheet would run as a formula when it starts a cell (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_PART = re.compile(r"\d+")
 
 Cell = str | Decimal | None
 
@@ -85,14 +84,6 @@ def _element_ranks(scope: QuerySet[Measurement]) -> dict[int, int]:
     )
     ordered = sorted(elements, key=lambda e: (e[1], e[2], number_key(e[3])))
     return {pk: rank for rank, (pk, *_rest) in enumerate(ordered)}
-
-
-def number_key(number: str) -> tuple[tuple[int, int | str], ...]:
-    """ "1.2.10" -> ((0, 1), (0, 2), (0, 10)), so that 1.10 comes after 1.9; letters after
-    digits."""
-    return tuple(
-        (0, int(part)) if NUMBER_PART.fullmatch(part) else (1, part) for part in number.split(".")
-    )
 
 
 def _rank_expression(ranks: dict[int, int]) -> Case:

@@ -111,6 +111,7 @@ def describe_counts(levels: list[str], counts: list[int]) -> str:
     )
 
 
-def number_key(number: str) -> tuple[int, ...]:
-    """Sort key for element numbers: "1.10" after "1.9", "2" after "1.9.9"."""
-    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
+def number_key(number: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for element numbers: "1.10" after "1.9", "2" after "1.9.9", and a part
+    with letters ("2a") after the numbered ones."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in number.split("."))

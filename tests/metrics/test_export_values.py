@@ -18,8 +18,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from metrics.exports import COLUMNS, explanation_text, number_key, value_cell
+from metrics.exports import COLUMNS, explanation_text, value_cell
 from metrics.models import Measurement, Target
+from plans.hierarchy import number_key
 from plans.models import Metric, Office, Plan
 from tests.factories import MetricFactory, PlanElementFactory, PlanFactory
 
