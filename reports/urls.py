@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import tva_views, views
+from reports import review_urls, tva_views, views
 
 app_name = "reports"
 
@@ -13,3 +13,6 @@ urlpatterns = [
     path("metrics/<int:pk>/performance/", views.metric_page, name="metric-page"),
     path("offices/<str:code>/", views.office_page, name="office-page"),
 ]
+
+# The quarterly review packet keeps its routes in its own module.
+urlpatterns += review_urls.urlpatterns
