@@ -3,7 +3,11 @@ checked against the report's own text (seed 004) and the ICE Strategic Plan (see
 
 The report is a plain-text conversion of a PDF, so before comparing we remove its conversion
 markup (bold and italic markers, the backslash before `$`, footnote markers `<sup>n</sup>`, the
-angle brackets around links) and collapse whitespace. Pure pytest: no database.
+angle brackets around links, the markup of `[text](link)`) and collapse whitespace.
+
+A metric's footnotes are its data source (a link) and the paragraphs of its data-quality notes
+(separated by a blank line): exactly the report's footnotes on the sentence that states it.
+Pure pytest: no database.
 """
 
 from __future__ import annotations
@@ -70,6 +74,19 @@ NUMBER_WORDS = [
 DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 INTEGER = re.compile(r"^\d+$")
 SUB_OBJECTIVE = re.compile(r"^\d+\.\d+\.\d+$")
+LINK = re.compile(r"^https?://\S+$")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# The report's footnotes on the sentences that state figures, by metric; every other metric
+# has none. (Footnotes 4 to 7 annotate narrative that states no figure.)
+FOOTNOTES_OF_METRIC = {
+    "Special High-Risk Charter flights": [1],
+    "Countries reached by Special High-Risk Charter flights": [1],
+    "New countries reached by Special High-Risk Charter flights": [1],
+    "Removals via Special High-Risk Charter flights": [1],
+    "High-profile removals": [2, 3],
+    "Detainees tested for COVID-19": [8],
+    "PREA audits completed at ICE detention facilities": [9],
+}
 
 # The issue's own examples: (office, metric name, unit, value).
 ISSUE_EXAMPLES = [
@@ -88,6 +105,7 @@ def normalise(text: str) -> str:
     """The report's text without conversion markup, whitespace collapsed."""
     text = re.sub(r"<sup>.*?</sup>", "", text)
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     text = text.replace("\\$", "$").replace("*", "")
     return re.sub(r"\s+", " ", text).strip()
 
@@ -100,6 +118,22 @@ def figures() -> dict:
 @cache
 def report() -> str:
     return normalise(REPORT.read_text(encoding="utf-8"))
+
+
+@cache
+def report_footnotes() -> dict[int, str]:
+    """The report's footnotes (`<sup>n</sup> text` at the start of a line, up to a blank line)."""
+    raw = REPORT.read_text(encoding="utf-8")
+    found = re.findall(r"^<sup>(\d+)</sup>(.*?)(?=\n\s*\n|\Z)", raw, flags=re.M | re.S)
+    return {int(number): normalise(text) for number, text in found}
+
+
+def footnotes_of(metric: dict) -> list[str]:
+    """The metric's footnotes as the annual report prints them: the data source, then each
+    paragraph of the data-quality notes, whitespace collapsed."""
+    source = [metric["data_source"].strip()] if metric["data_source"].strip() else []
+    paragraphs = PARAGRAPH_BREAK.split(metric["data_quality_notes"])
+    return source + [" ".join(p.split()) for p in paragraphs if p.strip()]
 
 
 def metrics() -> list[dict]:
@@ -175,10 +209,39 @@ def test_counts_dollars_and_pounds_are_whole_numbers(metric):
 
 
 @pytest.mark.parametrize("metric", metrics(), ids=metric_id)
-def test_explanations_and_data_quality_notes_are_quoted_from_the_report(metric):
-    for field in ("explanation", "data_quality_notes"):
+def test_explanations_sources_and_data_quality_notes_are_quoted_from_the_report(metric):
+    for field in ("explanation", "data_source", "data_quality_notes"):
         for passage in notes_of(metric[field]):
             assert normalise(passage) in report(), (field, passage)
+
+
+def test_the_report_has_nine_footnotes():
+    assert sorted(report_footnotes()) == list(range(1, 10))
+
+
+@pytest.mark.parametrize("metric", metrics(), ids=metric_id)
+def test_each_metrics_notes_are_among_the_reports_footnotes(metric):
+    for note in footnotes_of(metric):
+        assert note in report_footnotes().values(), note
+
+
+@pytest.mark.parametrize("metric", metrics(), ids=metric_id)
+def test_each_metric_carries_exactly_the_footnotes_of_its_sentence(metric):
+    expected = [report_footnotes()[n] for n in FOOTNOTES_OF_METRIC.get(metric["name"], [])]
+    assert sorted(footnotes_of(metric)) == sorted(expected)
+
+
+@pytest.mark.parametrize("metric", metrics(), ids=metric_id)
+def test_links_are_data_sources_and_explanatory_footnotes_are_data_quality_notes(metric):
+    assert metric["data_source"] == "" or LINK.match(metric["data_source"])
+    paragraphs = PARAGRAPH_BREAK.split(metric["data_quality_notes"])
+    assert not any(LINK.match(p.strip()) for p in paragraphs)
+    assert "\n" not in metric["data_quality_notes"].replace("\n\n", "")
+
+
+def test_the_high_profile_removals_carry_footnotes_two_and_three_in_order():
+    [metric] = [m for m in metrics() if m["name"] == "High-profile removals"]
+    assert footnotes_of(metric) == [report_footnotes()[2], report_footnotes()[3]]
 
 
 @pytest.mark.parametrize("metric", metrics(), ids=metric_id)
