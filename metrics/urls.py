@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metrics import spreadsheet_views, target_views, views
+from metrics import measure_import_views, spreadsheet_views, target_views, views
 
 app_name = "metrics"
 
@@ -37,4 +37,24 @@ urlpatterns = [
     ),
     path("metrics/<int:pk>/values/", views.metric_values, name="metric-values"),
     path("metrics/<int:pk>/targets/", target_views.edit_targets, name="metric-targets"),
+    path(
+        "plans/<slug:slug>/import-measures/",
+        measure_import_views.upload_measures,
+        name="measures-import",
+    ),
+    path(
+        "plans/<slug:slug>/import-measures/<str:token>/columns/",
+        measure_import_views.map_measures,
+        name="measures-import-map",
+    ),
+    path(
+        "plans/<slug:slug>/import-measures/<str:token>/preview/",
+        measure_import_views.preview_measures,
+        name="measures-import-preview",
+    ),
+    path(
+        "plans/<slug:slug>/import-measures/<str:token>/done/",
+        measure_import_views.measures_result,
+        name="measures-import-result",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from plans.access import (
+    can_edit_plan,
     get_element_for_user,
     get_metric_for_user,
     get_plan_for_user,
@@ -45,6 +46,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "total": len(elements),
         "shown_count": sum(node.count() for node in shown),
         "match_count": count_matches(tree, query) if query else 0,
+        "can_edit": can_edit_plan(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
