@@ -38,10 +38,18 @@ from reports.documents import Footnote, Run
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 OPTIONS = frozenset({"full", "short", "words", "number"})
 SHORT_UNITS = frozenset({"dollars", "pounds"})
+# A number written as a word keeps its unit as a word: "six pounds", "two percent".
+WORD_UNITS = {
+    "pounds": "pounds",
+    "days": "days",
+    "hours": "hours",
+    "percent": "percent",
+    "dollars": "dollars",
+}
 MILLION = Decimal(1_000_000)
 BILLION = Decimal(1_000_000_000)
 TRILLION = Decimal(1_000_000_000_000)
-_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)(?::([^{}|]*))?(?:\|([a-z]+))?\}|[{}]")
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _TRAILING_JOINER = re.compile(r"[,;]?\s*$")
 _FINAL_PUNCTUATION = re.compile(r"[.!?:;]\s*$")
 
@@ -86,6 +94,12 @@ class Footnotes:
             self._numbers[key] = len(self._numbers) + 1
         return self._numbers[key]
 
+    def mark(self) -> dict[str, int]:
+        return dict(self._numbers)
+
+    def reset(self, mark: dict[str, int]) -> None:
+        self._numbers = mark
+
     def as_tuple(self) -> tuple[Footnote, ...]:
         return tuple(Footnote(number, text) for text, number in self._numbers.items())
 
@@ -109,11 +123,25 @@ def _plain(value: Decimal) -> str:
 
 
 def _short(value: Decimal) -> str:
-    for size, word in ((TRILLION, "trillion"), (BILLION, "billion"), (MILLION, "million")):
-        if abs(value) >= size:
-            scaled = (value / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            return f"{_plain(scaled)} {word}"
-    return _plain(value)
+    """Millions and more in words, to three significant digits: 18,805,833 -> "18.8
+    million"; 8,030,000,000 -> "8.03 billion"; 999,999,999 -> "1 billion"."""
+    scales = ((MILLION, "million"), (BILLION, "billion"), (TRILLION, "trillion"))
+    chosen = [index for index, (size, _word) in enumerate(scales) if abs(value) >= size]
+    if not chosen:
+        return _plain(value)
+    index = chosen[-1]
+    while True:
+        size, word = scales[index]
+        rounded = _three_digits(value / size)
+        # Rounding can reach the next scale: 999.9995 million is 1 billion.
+        if abs(rounded) < 1000 or index == len(scales) - 1:
+            return f"{_plain(rounded)} {word}"
+        index += 1
+
+
+def _three_digits(scaled: Decimal) -> Decimal:
+    places = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
+    return scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def format_amount(value: Decimal, unit: str, option: str = "") -> str:
@@ -124,7 +152,8 @@ def format_amount(value: Decimal, unit: str, option: str = "") -> str:
     if option == "number":
         return _plain(value)
     if option == "words" and value == value.to_integral_value() and 0 <= value <= 9:
-        return NUMBER_WORDS[int(value)]
+        word = NUMBER_WORDS[int(value)]
+        return f"{word} {WORD_UNITS[unit]}" if unit in WORD_UNITS else word
     short = option == "short" or (
         option != "full" and unit in SHORT_UNITS and abs(value) >= MILLION
     )
@@ -161,7 +190,10 @@ def compare(
         return f"{'up' if rising else 'down'} from zero in {since}"
     else:
         change = _rounded_percent(abs(value - prior) / abs(prior) * 100)
-        amount = f"{_plain(change)}%"
+        # A change too small to show at one decimal is not "0%": it is a change.
+        amount = f"{_plain(change)}%" if change else "less than 0.1%"
+        if not change and not short:
+            return f"{'an increase' if rising else 'a decrease'} of {amount} from {since}"
     if short:
         return f"{'up' if rising else 'down'} {amount} from {since}"
     if unit == "percent":
@@ -203,10 +235,22 @@ def _tokens(template: str) -> Iterable[str | _Placeholder]:
                 "write {{ or }} for a literal brace."
             )
         else:
-            argument = match.group(2).strip() if match.group(2) is not None else None
-            yield _Placeholder(match.group(1), argument, match.group(3) or "")
+            yield _placeholder(match.group(1))
     if position < len(template):
         yield template[position:]
+
+
+def _placeholder(inside: str) -> _Placeholder:
+    """`name`, `name:argument`, `name|option` or `name:argument|option`; the argument (a
+    metric's name, a footnote's text) may hold any character but braces and a bar."""
+    head, bar, option = inside.rpartition("|") if "|" in inside else (inside, "", "")
+    name, colon, argument = head.partition(":")
+    if name != name.strip().lower() or name.strip() == "":
+        raise TemplateError(
+            f"Unknown placeholder “{{{inside}}}”: write placeholders in lower case without "
+            "spaces, such as {value} or {metric:NAME}."
+        )
+    return _Placeholder(name, argument.strip() if colon else None, option.strip() if bar else "")
 
 
 PLACEHOLDERS = ("value", "metric", "comparison", "name", "year", "prior_year", "note", "footnote")
@@ -240,9 +284,10 @@ def _check_placeholder(token: _Placeholder, *, has_primary: bool) -> None:
         raise TemplateError("Write {metric:NAME} for another metric's value, not {value:NAME}.")
     needs_primary = token.name in ("value", "comparison", "name", "note") and not token.argument
     if needs_primary and not has_primary:
+        named = "metric" if token.name == "value" else token.name
         raise TemplateError(
             f"“{{{token.name}}}” needs the block's metric: choose one, or name the "
-            f"metric as {{{token.name}:NAME}}."
+            f"metric as {{{named}:NAME}}."
         )
     if token.option and token.option not in OPTIONS:
         raise TemplateError(
@@ -264,7 +309,17 @@ class Filler:
 
     def fill(self, template: str, primary: str | None = None) -> tuple[Run, ...]:
         """The template as runs: values bold, footnote markers as their own runs.
-        Raises TemplateError for bad templates, MissingValue when a value is missing."""
+        Raises TemplateError for bad templates, MissingValue when a value is missing; a
+        template that fails leaves no trace (no footnote numbered, no figure used)."""
+        used, notes = len(self.used), self.footnotes.mark()
+        try:
+            return self._fill(template, primary)
+        except (TemplateError, MissingValue):
+            del self.used[used:]
+            self.footnotes.reset(notes)
+            raise
+
+    def _fill(self, template: str, primary: str | None) -> tuple[Run, ...]:
         runs: list[Run] = []
         placed: set[str] = set()
         mentioned: list[FigureData] = []
@@ -275,7 +330,12 @@ class Filler:
             _check_placeholder(token, has_primary=primary is not None)
             self._fill_one(token, primary, runs, placed, mentioned)
         unplaced = [f for f in mentioned if f.name not in placed]
-        markers = [n for f in unplaced for n in self._numbers(f.notes)]
+        # A sentence marks each footnote once, even when several of its figures share it.
+        markers = [
+            n
+            for n in dict.fromkeys(self._numbers(t for f in unplaced for t in f.notes))
+            if _marker(n) not in runs
+        ]
         return _with_trailing_markers(runs, markers)
 
     def _figure(self, name: str) -> FigureData:

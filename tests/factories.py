@@ -115,3 +115,77 @@ class TargetFactory(factory.django.DjangoModelFactory):
     fiscal_year = 2026
     quarter = 4
     value = Decimal("100")
+
+
+# The quarterly review packet's models, by name: importing reports here would put an import
+# below the factories above.
+
+
+class ReviewMeetingFactory(factory.django.DjangoModelFactory):
+    """The FY2026 Q2 review, held on 5 May 2026."""
+
+    class Meta:
+        model = "reports.ReviewMeeting"
+
+    plan = factory.SubFactory(PlanFactory)
+    fiscal_year = 2026
+    quarter = 2
+    held_on = date(2026, 5, 5)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.Decision"
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """An open item of the meeting's plan, owned by a person, due 30 June 2026."""
+
+    class Meta:
+        model = "reports.ActionItem"
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    plan = factory.LazyAttribute(lambda item: item.meeting.plan)
+    text = factory.Sequence(lambda n: f"Action item {n}")
+    owner_name = "Pat Doe"
+    due_on = date(2026, 6, 30)
+
+
+# Annual reports, by name for the same reason as the review packet's models above.
+
+
+class AnnualReportFactory(factory.django.DjangoModelFactory):
+    """The FY2026 report of a plan, by program office."""
+
+    class Meta:
+        model = "reports.AnnualReport"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Annual report {n}")
+    fiscal_year = 2026
+    scope = "office"
+
+
+class ReportSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.ReportSection"
+
+    report = factory.SubFactory(AnnualReportFactory)
+    heading = factory.Sequence(lambda n: f"Section {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ReportBlockFactory(factory.django.DjangoModelFactory):
+    """A paragraph without placeholders unless given text and a metric."""
+
+    class Meta:
+        model = "reports.ReportBlock"
+
+    section = factory.SubFactory(ReportSectionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    style = "paragraph"
+    text = factory.Sequence(lambda n: f"Paragraph {n}.")
+    metric = None

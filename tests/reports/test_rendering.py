@@ -245,7 +245,7 @@ def test_html_nested_bullets_are_nested_lists(page: html.HtmlElement) -> None:
 def test_html_table_has_caption_scoped_headers_and_numeric_cells(
     page: html.HtmlElement,
 ) -> None:
-    table = page.xpath("//section[@aria-labelledby='removals-detail']/table")[0]
+    table = page.xpath("//section[h3[@id='removals-detail']]/table")[0]
     assert table.findtext("caption") == "Removals by fiscal year"
     assert table.xpath("thead//th/@scope") == ["col", "col", "col"]
     assert table.xpath("tbody//th[@scope='row']/text()") == ["FY 2019", "FY 2020"]

@@ -49,7 +49,13 @@ from django.utils import timezone
 
 from metrics.models import DataCall, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
+from metrics.seed import load_fy2020_figures
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
+from plans.seed import load_seed_data
+from reports import annual
+from reports.builds import render_format
+from reports.models import AnnualReport
+from reports.seed import load_fy2020_report
 
 RUNS = 7
 WARMUPS = 2
@@ -70,7 +76,12 @@ CASES = (
     "tva-excel-200x20",
     "dashboard-dept",
     "metric-page",
+    "report-fy2020-html",
+    "report-fy2020-pdf",
+    "report-fy2020-docx",
+    "report-fy2020-xlsx",
 )
+REPORT_FORMATS = ("html", "pdf", "docx", "xlsx")
 NOT_BUILT = "page not built yet"
 # As in the tests: the test client's host, static files without a collectstatic manifest,
 # and a cheap password hasher for the generated users.
@@ -141,6 +152,7 @@ class Bench:
             ),
             (("tva-200x20", "tva-1000x20", "tva-excel-200x20"), self.tva),
             (("dashboard-dept", "metric-page"), self.department),
+            (tuple(f"report-fy2020-{fmt}" for fmt in REPORT_FORMATS), self.annual_report),
         ]
         for names, cases in groups:
             if self.wanted & set(names):
@@ -235,6 +247,30 @@ class Bench:
                 continue
             result = line(name, rows, self.measure(_get(client, url)), self.floor(floor_query))
             yield result | {"generated_s": generated}
+
+    # Annual report (journey 3) ---------------------------------------------------------
+
+    def annual_report(self) -> Iterator[dict]:
+        """Building the FY2020 report (seed 004) in each format, from its stored content: the
+        snapshot of approved values, the composition and the rendering; storing the file is
+        left out. The floor is the snapshot's reads alone."""
+        load_seed_data()
+        load_fy2020_figures()
+        load_fy2020_report()
+        report = AnnualReport.objects.select_related("plan__owner").get(fiscal_year=2020)
+        content = annual.report_content(report)
+        floor = self.floor(lambda: annual.take_snapshot(report.plan, content))
+        figures = len(annual.take_snapshot(report.plan, content)["figures"])
+        for fmt in REPORT_FORMATS:
+            name = f"report-fy2020-{fmt}"
+            if name not in self.wanted:
+                continue
+
+            def build(fmt: str = fmt) -> None:
+                snapshot = annual.take_snapshot(report.plan, annual.report_content(report))
+                render_format(annual.compose(content, snapshot), fmt)
+
+            yield line(name, figures, self.measure(build), floor)
 
 
 def measure(action: Callable[[], Any], runs: int, warmups: int = WARMUPS) -> tuple[float, int, int]:

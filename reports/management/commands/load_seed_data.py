@@ -14,12 +14,13 @@ from django.utils import timezone
 from metrics.seed import ensure_demo_data_calls, load_fy2020_figures
 from plans.hierarchy import describe_counts
 from plans.seed import DEMO_PASSWORD, DEMO_USERS, load_seed_data
+from reports.seed import load_fy2020_report
 
 
 class Command(BaseCommand):
     help = (
-        "Load the organisation, the three seed plans, the FY2020 figures and, with DEBUG "
-        "on, demo users and an open data call. Running it twice changes nothing."
+        "Load the organisation, the three seed plans, the FY2020 figures and report and, "
+        "with DEBUG on, demo users and an open data call. Running it twice changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             f"FY2020 figures: {figures.metrics_written} metrics and "
             f"{figures.values_written} values written."
         )
+        written = load_fy2020_report()
+        self.stdout.write(f"FY2020 annual report: {'written' if written else 'unchanged'}.")
         if settings.DEBUG:
             for call in ensure_demo_data_calls(timezone.localdate()):
                 self.stdout.write(
