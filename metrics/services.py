@@ -60,10 +60,11 @@ class ConflictError(Exception):
 
     def __init__(self, row: Measurement | Target) -> None:
         self.row = row
-        latest = row.history.latest()
-        user = latest.history_user
+        # A row loaded without history (a bulk import) still names a time, if not a person.
+        latest = row.history.order_by("-history_date").first()
+        user = latest.history_user if latest else None
         self.who = (user.get_full_name() or user.username) if user else "someone"
-        self.when = timezone.localtime(latest.history_date)
+        self.when = timezone.localtime(latest.history_date if latest else timezone.now())
         super().__init__(
             f"{row.metric.name} ({row.period_label}): {self.who} changed this at "
             f"{self.when:%H:%M on %B %-d, %Y} while you were editing{_now_reads(row)}. Nothing was "
@@ -161,12 +162,7 @@ def save_values(
     today = today or timezone.localdate()
     if message := lock_message(data_call, office, today):
         raise WorkflowError(message)
-    for entry in entries:
-        if entry.metric.owner_office_id != office.pk:
-            owner = entry.metric.owner_office.code
-            raise WorkflowError(
-                NOT_YOURS.format(metric=entry.metric, owner=owner, office=office.code)
-            )
+    _check_entries(data_call, office, entries)
     stored = _stored_measurements(data_call, [entry.metric for entry in entries])
     now = timezone.now()
     written = {}
