@@ -23,7 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from metrics.exports import FORMULA_START, plain_number
-from metrics.measures_import import FIELDS, LABELS, unit_text
+from metrics.measures_cells import unit_text
+from metrics.measures_import import FIELDS, LABELS
 from metrics.models import Measurement, Target
 from plans.hierarchy import number_key
 from plans.models import Metric, Plan, PlanElement

@@ -19,13 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from metrics.measures_import import (
-    MeasureSpec,
-    ParsedMeasures,
-    PeriodValue,
-    Problem,
-    fold,
-)
+from metrics.measures_cells import fold
+from metrics.measures_import import MeasureSpec, ParsedMeasures, PeriodValue, Problem
 from metrics.models import Measurement, Target
 from plans.models import Metric, Office, Plan, PlanElement, User
 

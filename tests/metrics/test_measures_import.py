@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from metrics.measures_cells import UnitReading, read_direction, read_period, read_unit
 from metrics.measures_import import (
     MeasuresFileError,
     ParsedMeasures,
-    UnitReading,
     guess_mapping,
     parse_measures,
-    read_direction,
-    read_period,
     read_table,
-    read_unit,
     resolve_mapping,
 )
 
