@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -203,11 +203,33 @@ def _persist(new: list[Measurement], changed: list[Measurement]) -> None:
     """Writes the rows and their history rows in bulk: a handful of queries for any number
     of values (each row carries its own `_history_user` and `_change_reason`)."""
     if new:
-        created = bulk_create_with_history(new, Measurement)
+        try:
+            with transaction.atomic():  # a savepoint, so the conflict can be read after it
+                created = bulk_create_with_history(new, Measurement)
+        except IntegrityError:
+            if conflict := _inserted_meanwhile(new):
+                raise conflict from None
+            raise
         for row, saved in zip(new, created, strict=True):
             row.pk = saved.pk
     if changed:
         bulk_update_with_history(changed, Measurement, fields=WRITABLE_FIELDS)
+
+
+def _inserted_meanwhile(new: list[Measurement]) -> ConflictError | None:
+    """A ConflictError for a new value that another request stored first, if any.
+
+    Nothing is stored yet to lock when two requests (a double click) enter a metric's first
+    value, so both insert; the unique constraint makes the second wait for the first to
+    commit, then refuse. The first one's row is visible from the next statement on.
+    """
+    for row in new:
+        stored = Measurement.objects.filter(
+            metric=row.metric, fiscal_year=row.fiscal_year, quarter=row.quarter
+        ).first()
+        if stored is not None:
+            return ConflictError(stored)
+    return None
 
 
 def _stored_measurements(data_call: DataCall, metrics: list[Metric]) -> dict[int, Measurement]:
@@ -379,9 +401,28 @@ def save_targets(
         )
         if _assign(target, entry.fields()) or target.pk is None:
             target.updated_by = user
-            _save_with_history(target, user, reason or "Target set")
+            _save_target(target, user, reason or "Target set")
             written.append(target)
     return written
+
+
+def _save_target(target: Target, user: User, reason: str) -> None:
+    """A new target that another request stored first (a double click) is a conflict, as
+    for values (`_inserted_meanwhile`), not a database error."""
+    if target.pk is not None:
+        _save_with_history(target, user, reason)
+        return
+    try:
+        with transaction.atomic():  # a savepoint, so the stored row can be read after it
+            _save_with_history(target, user, reason)
+    except IntegrityError:
+        target.pk = None
+        stored = Target.objects.filter(
+            metric=target.metric, fiscal_year=target.fiscal_year, quarter=target.quarter
+        ).first()
+        if stored is None:
+            raise
+        raise ConflictError(stored) from None
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -68,8 +70,12 @@ def request_build(report: AnnualReport, formats: list[str], user: User | None) -
 
 
 def _progress(build: ReportBuild, percent: int, step: str, **fields: object) -> None:
-    """Saved at once (outside any transaction) so the page polling it sees each step."""
-    ReportBuild.objects.filter(pk=build.pk).update(progress=percent, step=step, **fields)
+    """Saved at once (outside any transaction) so the page polling it sees each step. A
+    finished build is never touched again: a task delivered twice (a worker presumed
+    lost) must not overwrite its status, let alone mark it failed and hide its files."""
+    ReportBuild.objects.filter(pk=build.pk).exclude(status=ReportBuild.Status.FINISHED).update(
+        progress=percent, step=step, **fields
+    )
 
 
 def run_build(build_id: int, *, on_step: Callable[[str], None] | None = None) -> ReportBuild:
@@ -116,9 +122,18 @@ def _run(build: ReportBuild, on_step: Callable[[str], None]) -> None:
         label = FORMATS[fmt][0]
         _progress(build, 10 + 85 * number // len(build.formats), f"Writing {label}")
         on_step(fmt)
+        _test_pause()
         rendered[fmt] = render_format(composition, fmt)
     _progress(build, 97, "Storing the files")
     _store(build, composition.document, rendered)
+
+
+def _test_pause() -> None:
+    """Waits REPORT_BUILD_STEP_DELAY_SECONDS (unset: not at all) before each format, so that
+    tests/faults can kill a worker in the middle of a build. For tests only."""
+    delay = float(os.environ.get("REPORT_BUILD_STEP_DELAY_SECONDS") or 0)
+    if delay > 0:
+        time.sleep(delay)
 
 
 def file_name(document: Document, build: ReportBuild, fmt: str) -> str:
