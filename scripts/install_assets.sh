@@ -28,8 +28,11 @@ staging="$(mktemp -d "static/.vendor.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 
 mkdir -p "$staging"/uswds/{css,js} "$staging/plotly" "$staging/axe-core"
-cp "$uswds/css/uswds.min.css" "$staging/uswds/css/"
-cp "$uswds/js/uswds.min.js" "$uswds/js/uswds-init.min.js" "$staging/uswds/js/"
+# With their source maps: the files name them (sourceMappingURL), and the production
+# static storage (WhiteNoise's manifest) refuses to collect a file whose map is missing.
+cp "$uswds/css/uswds.min.css" "$uswds/css/uswds.min.css.map" "$staging/uswds/css/"
+cp "$uswds/js/uswds.min.js" "$uswds/js/uswds.min.js.map" \
+   "$uswds/js/uswds-init.min.js" "$uswds/js/uswds-init.min.js.map" "$staging/uswds/js/"
 # The CSS refers to ../fonts/... and ../img/..., hence the sibling directories.
 cp -R "$uswds/fonts" "$staging/uswds/fonts"
 cp -R "$uswds/img" "$staging/uswds/img"
