@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans.access import can_edit_plan, get_plan_for_user, visible_plans
+from plans.access import get_plan_for_user, visible_plans
 from plans.hierarchy import number_key
 from plans.models import Metric, Plan
 from reports import annual, annual_editing
+from reports.access import can_edit_reports, get_report_for_user, report_plans
 from reports.annual_forms import BlockForm, BuildForm, NewReportForm, ReportDetailsForm, SectionForm
 from reports.builds import FORMATS, request_build
 from reports.models import AnnualReport, ReportBuild, ReportFile, ReportSection
@@ -41,18 +42,14 @@ def _form_errors(form: Any) -> list[tuple[str, str]]:
 
 
 def _report_for(request: HttpRequest, pk: int, *, write: bool = False) -> AnnualReport:
-    """The report if the user may see its plan (404 otherwise); 403 when writing
-    without the right to edit the plan."""
-    report = get_object_or_404(AnnualReport.objects.select_related("plan__owner"), pk=pk)
-    get_plan_for_user(request.user, report.plan.slug, write=write)
-    return report
+    return get_report_for_user(request.user, pk, write=write)
 
 
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     plans = visible_plans(request.user)
     reports = AnnualReport.objects.filter(plan__in=plans).select_related("plan")
-    editable = [plan for plan in plans if can_edit_plan(request.user, plan)]
+    editable = report_plans(request.user).exists()
     context = {
         "reports": reports,
         "can_create": editable,
@@ -61,16 +58,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/annual/report_list.html", context)
 
 
-def _editable_plans(request: HttpRequest) -> Any:
-    plans = visible_plans(request.user)
-    ids = [plan.pk for plan in plans if can_edit_plan(request.user, plan)]
-    return Plan.objects.filter(pk__in=ids).order_by("title")
-
-
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    plans = _editable_plans(request)
-    if not plans:
+    plans = report_plans(request.user).order_by("title")
+    if not plans.exists():
         raise PermissionDenied("You may not create reports for any plan.")
     form = NewReportForm(request.POST or None, plans=plans, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
@@ -95,7 +86,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
-    can_edit = can_edit_plan(request.user, report.plan)
+    can_edit = can_edit_reports(request.user, report.plan)
     builds = list(report.builds.select_related("requested_by").prefetch_related("files")[:10])
     latest = next((b for b in builds if b.status == ReportBuild.Status.FINISHED), None)
     context = {
@@ -233,7 +224,7 @@ def section_edit(request: HttpRequest, pk: int, section: int) -> HttpResponse:
         "section_form": section_form,
         "block_forms": block_forms,
         "errors": errors,
-        "can_edit": can_edit_plan(request.user, report.plan),
+        "can_edit": can_edit_reports(request.user, report.plan),
         "breadcrumbs": _crumbs(report, (row.heading, "")),
     }
     return render(request, "reports/annual/section_edit.html", context)

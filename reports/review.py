@@ -156,11 +156,41 @@ def _attention_section(board: Dashboard, explanations: dict[int, str], *, today:
         )
     else:
         lead = f"No metric is off track, at risk or without data in {board.filters.quarter.label}."
+    # Off track and at risk get a subsection each, with their chart; metrics without data
+    # have nothing to chart and share one table (a plan with a hundred missing values
+    # would otherwise print a hundred empty charts).
+    charted = [line for line in attention if line.status != Status.NO_DATA]
+    missing = [line for line in attention if line.status == Status.NO_DATA]
     subsections = tuple(
         _attention_metric(line, explanations.get(line.metric.pk, ""), board, today=today)
-        for line in attention
+        for line in charted
     )
-    return Section("Needs attention", "needs-attention", (paragraph(lead, "lead"),), subsections)
+    blocks: tuple[Paragraph | Table, ...] = (paragraph(lead, "lead"),)
+    if missing:
+        blocks += (_missing_table(missing, explanations, board.filters.quarter),)
+    return Section("Needs attention", "needs-attention", blocks, subsections)
+
+
+MISSING_HEADER = ("Metric", "Owner office", "Figures", "What the office said")
+
+
+def _missing_table(
+    lines: list[MetricLine], explanations: dict[int, str], quarter: FiscalQuarter
+) -> Table:
+    rows = []
+    for line in lines:
+        judged = judge(line)
+        rows.append(
+            (
+                line.metric.name,
+                str(line.metric.owner_office),
+                f"{judged.period}: {judged.sentence}",
+                explanations.get(line.metric.pk, "") or NO_EXPLANATION,
+            )
+        )
+    return Table(
+        f"Metrics without an approved value in {quarter.label}", MISSING_HEADER, tuple(rows)
+    )
 
 
 def _attention_metric(

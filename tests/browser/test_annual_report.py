@@ -32,9 +32,10 @@ def report(settings, tmp_path) -> AnnualReport:
     load_seed_data()
     load_fy2020_figures()
     load_fy2020_report()
-    lead = UserFactory(username="report-lead", first_name="Rory", last_name="Lead")
+    # Reporting staff produce the report to Congress.
+    staff = UserFactory(username="report-staff", first_name="Rory", last_name="Writer")
     MembershipFactory(
-        user=lead, office=Office.objects.get(code="ICE"), role=Membership.Role.WORKING_GROUP_LEAD
+        user=staff, office=Office.objects.get(code="ICE"), role=Membership.Role.REPORTING_STAFF
     )
     return AnnualReport.objects.get(fiscal_year=2020)
 
@@ -54,7 +55,7 @@ def test_staff_build_the_fy2020_report_and_download_it(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    login(page, live_server, "report-lead", PASSWORD)
+    login(page, live_server, "report-staff", PASSWORD)
     page.get_by_role("link", name="Annual reports", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Annual reports")
     axe_check(page)
@@ -95,7 +96,7 @@ def test_the_build_page_shows_progress_until_the_files_are_ready(
 ) -> None:
     # A queued build that no worker has picked up yet.
     build = ReportBuild.objects.create(report=report, formats=["html", "xlsx"], step="Waiting")
-    login(page, live_server, "report-lead", PASSWORD)
+    login(page, live_server, "report-staff", PASSWORD)
     page.goto(reverse("reports:annual-build", args=[build.pk]))
     expect(page.get_by_role("status")).to_contain_text("Queued")
     expect(page.get_by_role("link", name="Check again")).to_be_visible()

@@ -107,8 +107,10 @@ def test_metrics_off_track_come_first_then_at_risk_then_missing(
     assert [s.heading for s in attention.subsections] == [
         "Investigations opened",
         "Removals completed",
-        "Victims assisted",
     ]
+    missing = attention.blocks[1]
+    assert missing.caption == "Metrics without an approved value in FY2026 Q2"
+    assert [row[0] for row in missing.rows] == ["Victims assisted"]
     assert attention.blocks[0].text == (
         "3 of 5 metrics need attention in FY2026 Q2: 1 off track, 1 at risk, 1 no data; "
         "worst first."
@@ -159,7 +161,7 @@ def test_a_missing_value_says_where_the_offices_value_stands(
     text = document_text(packet(plan))
 
     assert "FY2026 Q2: no approved value; the target is 100" in text
-    assert "Explanation: The office's value is submitted, not yet approved." in text
+    assert "The office's value is submitted, not yet approved." in text
 
 
 def test_the_chart_shows_eight_quarters_of_actuals_as_bars_and_targets_as_a_line(
