@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .PHONY: install assets run test test-fast bench lint format check migrations-check clean
+.PHONY: stack stack-stop load
+.PHONY: security sbom
+.PHONY: backup restore
 
 install: $(VENV)/.installed
 
@@ -44,7 +47,8 @@ test-fast: install
 # Benchmarks on generated data in a scratch database (SQLite unless DATABASE_URL is set):
 # one JSON line per case with median ms, SQL queries, the SQL floor and peak memory.
 bench: install assets
-	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) manage.py bench
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+		$(PY) manage.py bench
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -53,6 +57,53 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The production arrangement on this machine without Docker (docker-compose.yml describes
+# the same): gunicorn on 127.0.0.1:8001, Celery worker and beat, on the local PostgreSQL
+# (database stratplan_stack) and Redis (db 5); pid files and logs in var/stack/.
+stack: install assets
+	bash scripts/stack.sh start
+
+stack-stop:
+	bash scripts/stack.sh stop
+
+# Load test of the three journeys against the running stack (make stack first): locust,
+# 25 then 50 users for 2 minutes each; CSV in var/load/, p50/p95/p99 table printed; fails
+# when the 25-user target (p95 < 500 ms but sign-in, no failure) is missed.
+load: install $(VENV)/.load-installed
+	bash tests/load/run.sh
+
+# locust (the `load` extra) is not pinned in constraints.txt; its shared dependencies are.
+$(VENV)/.load-installed: pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[load]'
+	touch $@
+
+# Static analysis of our Python with bandit: fails on any finding of medium or high
+# severity. What it skips is in pyproject.toml [tool.bandit]; a false positive is marked on
+# its line with `# nosec BXXX # why`. tests/security/test_bandit.py runs the same scan.
+security: install
+	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
+
+# CycloneDX SBOMs of the dependencies, for an agency pipeline to scan (generated files,
+# gitignored): sbom.cdx.json from the packages installed in the virtualenv, and
+# sbom-npm.cdx.json from package-lock.json (the vendored front-end packages; offline).
+# cyclonedx-py's own validation checks each URL with a slow IRI parser (about a minute);
+# tests/security/test_sbom.py runs this target (SBOM_DIR=<its tmp dir>) and validates the
+# output against the CycloneDX schema.
+SBOM_DIR ?= .
+sbom: install
+	$(VENV)/bin/cyclonedx-py environment --pyproject pyproject.toml --output-reproducible \
+		--no-validate --of JSON -o $(SBOM_DIR)/sbom.cdx.json $(PY)
+	npm sbom --sbom-format cyclonedx --package-lock-only --omit dev > $(SBOM_DIR)/sbom-npm.cdx.json
+
+# Backups of the PostgreSQL database named by DATABASE_URL (docs/operations.md): `make
+# backup` writes a pg_dump to var/backups/ and prunes old ones; `make restore FILE=...`
+# replaces the database with a dump, after you type its name (or with YES=1).
+backup:
+	bash scripts/backup.sh
+
+restore:
+	bash scripts/restore.sh $(if $(YES),--yes) "$(FILE)"
 
 migrations-check: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -8,10 +8,12 @@ on SQLite with Celery tasks executed in-process (the "embedded" set-up of `make 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,12 +33,30 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
-# A development key is only acceptable while DEBUG is on. With DEBUG off and no key,
-# Django refuses the first request that needs one ("The SECRET_KEY setting must not be
-# empty"), while commands that sign nothing (migrations checks) still run.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and DEBUG:
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+
+def checked_secret_key(value: str) -> str:
+    """The key for DEBUG off, or ImproperlyConfigured: the site refuses to start rather
+    than sign sessions with a guessable key. The rule is the deployment check's
+    (security.W009): 50 characters or more, 5 or more distinct, not Django's insecure
+    placeholder, and not our development key."""
+    if (
+        len(value) < 50
+        or len(set(value)) < 5
+        or value.startswith("django-insecure-")
+        or value == DEVELOPMENT_SECRET_KEY
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to 50 or more random characters when DEBUG is off. "
+            'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+    return value
+
+
+# A development key is only acceptable while DEBUG is on.
+_secret_key = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = (_secret_key or DEVELOPMENT_SECRET_KEY) if DEBUG else checked_secret_key(_secret_key)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -54,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "plans",
     "metrics",
     "reports",
@@ -62,14 +84,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "plans.audit.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out sign-in into the 429 page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "plans.session_views.session_timeout",
             ],
         },
     },
@@ -104,14 +131,47 @@ AUTH_USER_MODEL = "plans.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:plan-list"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes checks for a lockout before the model backend looks at the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# NIST SP 800-63B (5.1.1.2) for a password that is the only factor: 15 characters or more,
+# no maximum below 64 (Django sets none), checked against common passwords and the user's
+# own details; no composition rules and no periodic expiry (the guideline advises against
+# both), so there are no validators for them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": 15},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes, ASVS 6.3.x / NIST AC-7): after LOGIN_FAILURE_LIMIT
+# failed sign-ins for the same username from the same IP address, that pair is refused
+# (HTTP 429, registration/locked_out.html) for LOGIN_LOCKOUT_MINUTES after the last
+# attempt; each attempt during the lockout restarts the wait. Counting the pair, not the
+# username alone, keeps an attacker elsewhere from locking a user out. A successful
+# sign-in clears the pair's failures. The admin sign-in is covered too.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "plans.session_views.locked_out"
+# Behind the TLS proxy every request comes from the proxy: read the address it appends.
+AXES_CLIENT_IP_CALLABLE = "plans.session_views.client_ip"
+
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (NIST AC-12, FedRAMP
+# Moderate: 15 minutes); every request restarts the clock, at the cost of one session
+# write per request. SESSION_WARNING_SECONDS before the end, js/session-timeout.js offers
+# to stay signed in (WCAG 2.2.1).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", "900"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+# Accounts with no sign-in for this many days are disabled daily (plans.tasks).
+INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", "90"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
@@ -145,13 +205,31 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Crash recovery (docs/operations.md): a task is acknowledged only when it ends, so a
+# worker killed mid-task leaves it to be run again. A dead pool process is noticed by its
+# worker, which puts the task back at once; a whole worker that dies leaves the task
+# unacknowledged in Redis until the visibility timeout, when a live worker takes it back.
+# Any task still running after that timeout is delivered a second time: every task must be
+# idempotent, and a report build must finish within it (or raise it). One task reserved per
+# process, so a dead worker holds back no others.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "60")),
+    # Look for abandoned tasks every 5 s (kombu's default scans only every ~100 s).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "data-call-reminders": {
         "task": "metrics.tasks.send_data_call_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "disable-inactive-accounts": {
+        "task": "plans.tasks.disable_inactive_accounts",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
@@ -188,7 +266,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Security headers that apply everywhere; the TLS-only ones follow SECURE_COOKIES.
+# Security headers that apply everywhere. The TLS ones are on unless DEBUG is, so that
+# production needs no switch to be safe (`manage.py check --deploy` passes with DEBUG off,
+# SECRET_KEY and ALLOWED_HOSTS alone); plain-HTTP set-ups turn them off one by one.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -198,12 +278,37 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Off for the test suite (pyproject.toml) and behind a proxy that redirects by itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Sent on HTTPS responses only. A year, with subdomains and preload, as .gov domains are
+# expected to be preloaded (CISA BOD 18-01); 0 disables.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
+
+# Content Security Policy (django-csp 4). Scripts and styles only from our own files: no
+# inline script, no eval (plotly's strict build needs neither), no inline <style> (plotly
+# reads its global styles from css/charts.css, linked with id "plotly.js-style-global" and
+# class "no-inline-styles", instead of writing a <style> element). Style *attributes* that
+# scripts set through the CSSOM (element.style) are not governed by style-src. Report
+# charts are data: URI images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 
 LOGGING = {

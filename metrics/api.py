@@ -103,8 +103,14 @@ class PreconditionRequired(exceptions.APIException):
 
 
 class AlreadyExists(exceptions.APIException):
+    """A create for an object that exists: 409 naming it, with its version and ETag."""
+
     status_code = status.HTTP_409_CONFLICT
     default_code = "already_exists"
+
+    def __init__(self, detail: str, row: Versioned) -> None:
+        super().__init__(detail)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,9 @@ class OptimisticLockingMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ConflictError):
             return conflict_response(exc, self.precondition)
+        if isinstance(exc, AlreadyExists):
+            body = {"detail": str(exc.detail), "current_version": exc.row.version}
+            return Response(body, status=exc.status_code, headers={"ETag": etag(exc.row)})
         if isinstance(exc, WorkflowError):
             exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
         return super().handle_exception(exc)  # type: ignore[misc]
@@ -530,7 +539,7 @@ class TargetViewSet(OptimisticLockingMixin, mixins.ListModelMixin, viewsets.Gene
         period = (data["fiscal_year"], data.get("quarter"))
         stored = Target.objects.filter(metric=metric, fiscal_year=period[0], quarter=period[1])
         if existing := stored.first():
-            raise AlreadyExists(self._exists_message(metric, existing))
+            raise AlreadyExists(self._exists_message(metric, existing), existing)
         entry = target_entry(metric, period, data, data)
         save_targets(
             metric=metric, entries=[entry], user=request.user, reason=data.get("reason", "")
@@ -707,11 +716,14 @@ class MeasurementViewSet(OptimisticLockingMixin, mixins.ListModelMixin, viewsets
         data = validated(NewMeasurementSerializer, request)
         row = entry_row(data_call, office, metric)
         if row.measurement is not None:
-            raise AlreadyExists(self._exists_message(row.measurement))
+            raise AlreadyExists(self._exists_message(row.measurement), row.measurement)
         entry = value_entry(row, data, data, submitting=False)
         if not entry.has_content():
             raise exceptions.ValidationError({"non_field_errors": [NOTHING_TO_SAVE]})
-        save_values(data_call=data_call, office=office, entries=[entry], user=user)
+        try:
+            save_values(data_call=data_call, office=office, entries=[entry], user=user)
+        except ConflictError as error:  # the same value created at the same moment
+            raise AlreadyExists(self._exists_message(error.row), error.row) from None
         fiscal_year, quarter = period_of(metric, data_call)
         stored = Measurement.objects.get(metric=metric, fiscal_year=fiscal_year, quarter=quarter)
         response = self.respond(stored.pk, status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 
 from metrics.models import DataCall, Measurement, Target
+from plans.api_filters import IdFilter, YearFilter
 
 QUARTER_CHOICES = [(quarter, f"Q{quarter}") for quarter in (1, 2, 3, 4)]
 
@@ -21,8 +22,8 @@ class PeriodFilter(filters.FilterSet):
     office = filters.CharFilter(
         field_name="metric__owner_office__code", help_text="The code of the metric's office."
     )
-    metric = filters.NumberFilter(field_name="metric_id", help_text="The metric's id.")
-    fiscal_year = filters.NumberFilter(help_text="2026 for FY2026.")
+    metric = IdFilter(field_name="metric_id", help_text="The metric's id.")
+    fiscal_year = YearFilter(help_text="2026 for FY2026.")
     quarter = filters.ChoiceFilter(choices=QUARTER_CHOICES, help_text="1 to 4.")
     whole_year = filters.BooleanFilter(
         field_name="quarter",
@@ -45,6 +46,7 @@ class MeasurementFilter(PeriodFilter):
 
 class DataCallFilter(filters.FilterSet):
     plan = filters.CharFilter(field_name="plan__slug", help_text="Plan slug.")
+    fiscal_year = YearFilter(help_text="2026 for FY2026.")
     quarter = filters.ChoiceFilter(choices=QUARTER_CHOICES, help_text="1 to 4.")
 
     class Meta:

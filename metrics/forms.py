@@ -31,6 +31,16 @@ DONE_NEEDS_DATE = "Give the date the milestone was done."
 NEEDS_BOTH = "Enter both the numerator and the denominator."
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (".pdf", ".docx", ".xlsx", ".csv", ".txt", ".png", ".jpg", ".jpeg")
+# What each type's content starts with; text types must decode instead (see _looks_like).
+EVIDENCE_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+NOT_WHAT_IT_SAYS = "The file's content is not a {kind} file, though its name says so."
 
 
 class NumberField(forms.CharField):
@@ -98,8 +108,12 @@ class MeasurementEntryForm(forms.Form):
             return None
         if upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError("Evidence files are limited to 10 MB.")
-        if not upload.name.lower().endswith(EVIDENCE_TYPES):
+        name = upload.name.lower()
+        if not name.endswith(EVIDENCE_TYPES):
             raise ValidationError("Attach a PDF, Word, Excel, CSV, text or image file.")
+        extension = name[name.rindex(".") :]
+        if not _looks_like(upload, extension):
+            raise ValidationError(NOT_WHAT_IT_SAYS.format(kind=extension[1:].upper()))
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -263,3 +277,23 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What the office should fix", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def _looks_like(upload: Any, extension: str) -> bool:
+    """The content agrees with the name: a signature for binary types, and for text types
+    (csv, txt) the first kilobytes decode as UTF-8 or Windows-1252 without NUL bytes, so
+    that an HTML page or a program cannot arrive disguised as a PDF, image or text."""
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if extension in EVIDENCE_SIGNATURES:
+        return head.startswith(EVIDENCE_SIGNATURES[extension])
+    if b"\x00" in head or head.lstrip().lower().startswith((b"<!doctype", b"<html", b"<script")):
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False

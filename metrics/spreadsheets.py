@@ -80,6 +80,7 @@ UNREADABLE_ERRORS = (
     SyntaxError,  # xml.etree.ElementTree.ParseError
     OSError,
     EOFError,
+    NotImplementedError,  # zipfile: a newer zip version or an unknown compression method
 )
 
 
@@ -500,6 +501,8 @@ def zip_problem(content: bytes) -> str | None:
         with zipfile.ZipFile(BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return NOT_XLSX
+    except NotImplementedError:  # a zip version or feature zipfile does not read
         return NOT_XLSX
     if len(members) > MAX_ZIP_MEMBERS:
         return UNSAFE

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import Membership, Metric, Office, Plan, PlanElement, User
+from plans.models import AuditEvent, Membership, Metric, Office, Plan, PlanElement, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,3 +62,22 @@ class MetricAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "definition", "element__number"]
     list_select_related = ["element__plan", "owner_office"]
     autocomplete_fields = ["element", "owner_office", "also_supports"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only (on PostgreSQL a trigger refuses changes too)."""
+
+    list_display = ["occurred_at", "actor_username", "action", "object_type", "object_id"]
+    list_filter = ["action", "outcome", "source", "object_type"]
+    search_fields = ["actor_username", "object_id", "request_id"]
+    show_full_result_count = False  # a count of a large trail is slow on every page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

@@ -25,7 +25,9 @@ from plans.models import Metric, Office, Plan, PlanElement
 # {"field": ["message", ...]} for a 400, with "non_field_errors" for the request as a whole.
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
-    "description": 'Messages by field; "non_field_errors" for the request as a whole.',
+    "description": 'Messages by field; "non_field_errors" for the request as a whole; only '
+    '"detail", a string, when the body cannot be parsed at all (not JSON).',
+    "properties": {"detail": {"type": "string"}},
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 

@@ -7,6 +7,7 @@ a level that is not a number) is a 400 naming the parameter.
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
@@ -22,9 +23,30 @@ class OfficeFilter(filters.FilterSet):
         fields = ["kind", "parent"]
 
 
+class IdFilter(filters.NumberFilter):
+    """A row's id: a whole number the database's key columns can hold; anything else (a
+    fraction, 1e51) is a 400 naming the parameter, never an overflow in the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(IdFilter):
+    """A fiscal year, 1900 to 2200."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(*args, **kwargs)
+
+
 class PlanFilter(filters.FilterSet):
     owner = filters.CharFilter(field_name="owner__code", help_text="The owning office's code.")
-    fiscal_year = filters.NumberFilter(
+    fiscal_year = YearFilter(
         method="covering_fiscal_year",
         help_text="Plans whose period includes this fiscal year (2024 for FY2024).",
     )
@@ -44,7 +66,7 @@ class PlanFilter(filters.FilterSet):
 class PlanElementFilter(filters.FilterSet):
     plan = filters.CharFilter(field_name="plan__slug", help_text="The plan's slug.")
     # Numbers, not model choices: a choice filter would tell outsiders which ids exist.
-    parent = filters.NumberFilter(field_name="parent_id", help_text="The parent element's id.")
+    parent = IdFilter(field_name="parent_id", help_text="The parent element's id.")
 
     class Meta:
         model = PlanElement
@@ -56,7 +78,7 @@ class MetricFilter(filters.FilterSet):
     office = filters.CharFilter(
         field_name="owner_office__code", help_text="The owning office's code."
     )
-    element = filters.NumberFilter(field_name="element_id", help_text="The element's id.")
+    element = IdFilter(field_name="element_id", help_text="The element's id.")
 
     class Meta:
         model = Metric

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.audit_models import AuditEvent as AuditEvent  # the audit trail's table
 from plans.organisation import OfficeTree
 
 UNKNOWN_TITLE = "Title not given in the source"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plans import views
+from plans import audit_views, views
 
 app_name = "plans"
 
@@ -15,4 +15,5 @@ urlpatterns = [
         name="element-detail",
     ),
     path("metrics/<int:pk>/", views.metric_detail, name="metric-detail"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
 ]

@@ -177,7 +177,7 @@ def _packet_page(
         "quarter": quarter,
         "review": review,
         # The renderer escapes every text through Django templates.
-        "body": mark_safe(render_html(document, standalone=False)),
+        "body": mark_safe(render_html(document, standalone=False)),  # nosec B308 B703
         "can_edit": can_edit_plan(request.user, plan),
         "errors": error_summary(*bound.all()),
         "breadcrumbs": _crumbs(plan, (quarter.label, "")),

@@ -87,6 +87,8 @@ NOT_BUILT = "page not built yet"
 # and a cheap password hasher for the generated users.
 BENCH_SETTINGS = {
     "ALLOWED_HOSTS": ["testserver"],
+    # The test client speaks plain HTTP: no redirect to HTTPS.
+    "SECURE_SSL_REDIRECT": False,
     "STORAGES": {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -616,7 +618,7 @@ def values_floor(
         JOIN plans_metric m ON m.id = v.metric_id
         JOIN plans_planelement e ON e.id = m.element_id
         WHERE {scope} AND v.status = 'approved' AND v.fiscal_year BETWEEN %s AND %s
-    """  # `scope` is one of two constants, never user input
+    """  # nosec B608 # `scope` is one of two constants, never user input
     key = plan_id if plan_id is not None else metric_id
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, years[0], years[-1]] * 2)
