@@ -230,9 +230,17 @@ class _Stored:
         self.metrics: dict[tuple[int, str], Metric] = {}
         for metric in Metric.objects.filter(element__plan=plan).order_by("order", "pk"):
             self._remember_metric(metric)
-        targets = Target.objects.select_for_update().filter(metric__element__plan=plan)
+        targets = (
+            Target.objects.select_for_update(of=("self",))
+            .filter(metric__element__plan=plan)
+            .order_by("pk")
+        )
         self.targets = {(t.metric_id, t.fiscal_year, t.quarter): t for t in targets}
-        actuals = Measurement.objects.select_for_update().filter(metric__element__plan=plan)
+        actuals = (
+            Measurement.objects.select_for_update(of=("self",))
+            .filter(metric__element__plan=plan)
+            .order_by("pk")
+        )
         self.actuals = {(m.metric_id, m.fiscal_year, m.quarter): m for m in actuals}
 
     def _remember_element(self, element: PlanElement) -> None:

@@ -236,7 +236,14 @@ def _stored_measurements(data_call: DataCall, metrics: list[Metric]) -> dict[int
     """The stored values of these metrics for the call's periods, locked for update."""
     quarterly = [m.pk for m in metrics if m.frequency == Metric.Frequency.QUARTERLY]
     annual = [m.pk for m in metrics if m.frequency == Metric.Frequency.ANNUAL]
-    rows = Measurement.objects.select_for_update().filter(fiscal_year=data_call.fiscal_year)
+    # Only the value rows are locked, in id order: the models' default ordering joins the
+    # metric, element and plan, and FOR UPDATE would lock those rows too, so that every
+    # office's save queued on the one plan row and concurrent saves deadlocked.
+    rows = (
+        Measurement.objects.select_for_update(of=("self",))
+        .filter(fiscal_year=data_call.fiscal_year)
+        .order_by("pk")
+    )
     quarter_rows = rows.filter(quarter=data_call.quarter, metric_id__in=quarterly)
     year_rows = rows.filter(quarter=None, metric_id__in=annual)
     return {m.metric_id: m for m in [*quarter_rows, *year_rows]}
@@ -331,7 +338,12 @@ def return_values(*, seen: dict[int, int], reviewer: User, comment: str) -> list
 def _review(
     seen: dict[int, int], reviewer: User, status: str, *, comment: str, reason: str
 ) -> list[Measurement]:
-    rows = Measurement.objects.select_for_update().select_related("metric").filter(pk__in=seen)
+    rows = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("metric")
+        .filter(pk__in=seen)
+        .order_by("pk")
+    )
     measurements = list(rows)
     now = timezone.now()
     for measurement in measurements:
@@ -383,7 +395,7 @@ def save_targets(
     """Creates, changes or clears a metric's targets, with optimistic locking per target."""
     stored = {
         (t.fiscal_year, t.quarter): t
-        for t in Target.objects.select_for_update().filter(metric=metric)
+        for t in Target.objects.select_for_update(of=("self",)).filter(metric=metric).order_by("pk")
     }
     written = []
     for entry in entries:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from metrics.models import DataCall, Measurement, Target
@@ -187,3 +189,20 @@ def test_a_new_target_saved_twice_at_once_stores_one_and_refuses_the_other(
         assert isinstance(errors[0], ConflictError), results
         stored = Target.objects.get(metric=metric, fiscal_year=2026, quarter=4)
         assert (stored.value, stored.history.count()) == (Decimal(75), 1)
+
+
+def test_saves_lock_only_the_value_rows_in_id_order(
+    data_call: DataCall, offices: dict[str, Office], steward: User, draft: Measurement
+) -> None:
+    """Locking joined rows (the plan's, through the default ordering) made every office's
+    save queue on the one plan row, and concurrent saves of two offices deadlocked under the
+    load test. The lock now names the value rows only, taken in id order."""
+    entry = ValueEntry(metric=draft.metric, value=Decimal(7), version=draft.version)
+    with CaptureQueriesContext(connection) as queries:
+        save_values(data_call=data_call, office=offices["ERO"], entries=[entry], user=steward)
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert locks
+    for sql in locks:
+        assert 'FOR UPDATE OF "metrics_measurement"' in sql, sql
+        assert 'ORDER BY "metrics_measurement"."id"' in sql, sql
