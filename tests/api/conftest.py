@@ -13,78 +13,23 @@ yesterday.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft202012Validator
 
-from metrics.models import DataCall
-from plans.models import Metric, Office, Plan, PlanElement
-from tests.factories import DataCallFactory, MetricFactory, PlanElementFactory
-
-
-@pytest.fixture
-def today() -> date:
-    return timezone.localdate()
-
-
-@pytest.fixture
-def objective(plan: Plan) -> PlanElement:
-    goal = PlanElementFactory(plan=plan, number="1", title="Enforce immigration law", order=1)
-    return PlanElementFactory(parent=goal, number="1.1", title="Remove noncitizens", order=1)
-
-
-@pytest.fixture
-def ero_metric(objective: PlanElement, offices: dict[str, Office]) -> Metric:
-    return MetricFactory(
-        element=objective,
-        name="Removals completed",
-        owner_office=offices["ERO"],
-        kind=Metric.Kind.NUMERIC,
-        unit=Metric.Unit.COUNT,
-        direction=Metric.Direction.INCREASE,
-        frequency=Metric.Frequency.QUARTERLY,
-    )
-
-
-@pytest.fixture
-def hsi_metric(objective: PlanElement, offices: dict[str, Office]) -> Metric:
-    return MetricFactory(
-        element=objective,
-        name="Criminal arrests",
-        owner_office=offices["HSI"],
-        kind=Metric.Kind.NUMERIC,
-        unit=Metric.Unit.COUNT,
-        frequency=Metric.Frequency.QUARTERLY,
-    )
-
-
-@pytest.fixture
-def data_call(plan: Plan, today: date, ero_metric: Metric, hsi_metric: Metric) -> DataCall:
-    """FY2026 Q4, open since ten days ago and due in ten days."""
-    return DataCallFactory(
-        plan=plan,
-        fiscal_year=2026,
-        quarter=4,
-        opens_on=today - timedelta(days=10),
-        due_on=today + timedelta(days=10),
-    )
-
-
-@pytest.fixture
-def locked_call(plan: Plan, today: date, ero_metric: Metric, hsi_metric: Metric) -> DataCall:
-    """FY2026 Q3, which closed yesterday."""
-    return DataCallFactory(
-        plan=plan,
-        fiscal_year=2026,
-        quarter=3,
-        opens_on=today - timedelta(days=40),
-        due_on=today - timedelta(days=1),
-    )
+# The quarterly-data world (a goal and objective, ERO and HSI metrics, an open and a locked
+# data call) is the metrics tests' own; the API is tested on the same one.
+from tests.metrics.conftest import (  # noqa: F401
+    data_call,
+    ero_metric,
+    hsi_metric,
+    locked_call,
+    objective,
+    today,
+)
 
 
 def send(client: Client, method: str, url: str, body: dict | None = None, **headers: str):
