@@ -21,11 +21,14 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans and organisation"
 
     def ready(self) -> None:
-        from plans import audit
+        from plans import audit, sessions
 
         # Sent once per app after migrate; this app's turn comes after every table exists.
         post_migrate.connect(install_audit_triggers, sender=self, dispatch_uid="audit-triggers")
         auth_signals.user_logged_in.connect(audit.record_sign_in, dispatch_uid="audit-in")
+        auth_signals.user_logged_in.connect(
+            sessions.restart_at_sign_in, dispatch_uid="idle-clock-at-sign-in"
+        )
         auth_signals.user_login_failed.connect(
             audit.record_sign_in_failure, dispatch_uid="audit-failed"
         )

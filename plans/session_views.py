@@ -11,14 +11,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plans import sessions
+
 
 def session_timeout(request: HttpRequest) -> dict[str, int]:
     """Template context for the timeout dialog's data attributes (read by
     js/session-timeout.js) and the sign-in page's "signed out" message. Read per request
-    so that a test can shorten the session with override_settings."""
+    so that a test can shorten the session with override_settings. `session_seconds` is
+    what the session has left as the page is served (plans/sessions.py restarts the clock
+    only once a minute), `session_minutes` its whole idle limit."""
     seconds = settings.SESSION_COOKIE_AGE
     return {
-        "session_seconds": seconds,
+        "session_seconds": sessions.seconds_left(request.session),
         "session_minutes": max(1, round(seconds / 60)),
         "session_warning_seconds": min(settings.SESSION_WARNING_SECONDS, seconds),
     }
@@ -28,9 +32,9 @@ def session_timeout(request: HttpRequest) -> dict[str, int]:
 def keep_alive(request: HttpRequest) -> JsonResponse:
     """ "Stay signed in": restart the idle clock. Requires sign-in like every page (the
     middleware answers a signed-out request with a redirect to sign-in, which the script
-    treats as an ended session). Saving the session is what restarts it; marking it
-    modified makes that so even without SESSION_SAVE_EVERY_REQUEST."""
-    request.session.modified = True
+    treats as an ended session). Saving the session, with its new expiry, is what
+    restarts it."""
+    sessions.restart(request.session)
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
 
 

@@ -10,6 +10,7 @@ call would be.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.db.models import Q
 from metrics.models import VALUE_FIELDS, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
 from plans.hierarchy import number_key
-from plans.models import Metric, Plan
+from plans.models import Metric, Plan, PlanElement
 from reports.status import (
     ActualValue,
     QuarterInput,
@@ -109,9 +110,20 @@ def status_in(
     )
 
 
-def plan_metrics(plan: Plan) -> list[Metric]:
-    """The plan's metrics with their element, its ancestors and the owner, in plan order."""
-    metrics = Metric.objects.filter(element__plan=plan).select_related(
-        "element__parent__parent", "owner_office"
-    )
+def plan_metrics(plan: Plan, elements: Iterable[PlanElement] | None = None) -> list[Metric]:
+    """The plan's metrics with their element, its ancestors and the owner, in plan order.
+
+    Two queries: the plan's elements (or the ones given), each made once and hung on its
+    children and metrics, rather than a copy of the element and its ancestors per metric.
+    """
+    by_id = {
+        element.pk: element for element in (plan.elements.all() if elements is None else elements)
+    }
+    for element in by_id.values():
+        element.plan = plan
+        if element.parent_id is not None:
+            element.parent = by_id[element.parent_id]
+    metrics = list(Metric.objects.filter(element__plan=plan).select_related("owner_office"))
+    for metric in metrics:
+        metric.element = by_id[metric.element_id]
     return sorted(metrics, key=lambda m: (number_key(m.element.number), m.order, m.pk))

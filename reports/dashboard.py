@@ -83,8 +83,9 @@ class Dashboard:
 
 
 def build_dashboard(plan: Plan, filters: Filters, *, today: date) -> Dashboard:
-    metrics = plan_metrics(plan)
-    elements = {e.number: e for e in plan.elements.all()}
+    all_elements = list(plan.elements.all())
+    metrics = plan_metrics(plan, all_elements)
+    elements = {e.number: e for e in all_elements}
     focus = elements.get(filters.element)
     trend_quarters = [*filters.quarter.last(TREND_QUARTERS - 1), filters.quarter]
     years = sorted({q.fiscal_year for q in trend_quarters})

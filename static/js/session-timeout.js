@@ -1,6 +1,8 @@
 /*
  * The idle-timeout warning (WCAG 2.2.1): the server ends a session SESSION_COOKIE_AGE
- * seconds after its last request; SESSION_WARNING_SECONDS before that, this script opens
+ * seconds after its idle clock last restarted (a request restarts it when it is more than a
+ * minute old, plans/sessions.py); the page says how many seconds its session has left
+ * (data-session-seconds). SESSION_WARNING_SECONDS before the end, this script opens
  * the dialog in templates/base.html so the user can stay signed in (a POST to the
  * keep-alive URL, which restarts the server's clock) or sign out. When the time runs out
  * it signs out and lands on the sign-in page, which says why and returns here afterwards.
@@ -15,14 +17,15 @@
  *
  * The native <dialog> opened with showModal() makes the rest of the page inert; Tab is
  * also kept inside the dialog here, and Escape closes it and keeps the session, as "Stay
- * signed in" does (a user who presses a key is present). Tabs of the same site share the last activity
- * through localStorage, so activity in one tab keeps the others from signing out.
+ * signed in" does (a user who presses a key is present). Tabs of the same site share the
+ * session's end through localStorage, so activity in one tab keeps the others from signing
+ * out.
  * Plain ES2017, no inline handlers, no eval (CSP).
  */
 (function () {
   "use strict";
 
-  var STORAGE_KEY = "stratplan.session.lastActivity";
+  var STORAGE_KEY = "stratplan.session.endsAt";
   var dialog = document.getElementById("session-timeout");
   if (!dialog || typeof dialog.showModal !== "function") {
     return; // signed out, or a browser without <dialog>: the server still ends the session
@@ -38,9 +41,9 @@
   var timer = null;
   var ticker = null;
   var returnFocus = null;
-  var lastActivity = Date.now();
+  var endsAt = 0;
 
-  function sharedActivity() {
+  function sharedEnd() {
     try {
       return Number(window.localStorage.getItem(STORAGE_KEY)) || 0;
     } catch (error) {
@@ -48,10 +51,11 @@
     }
   }
 
-  function recordActivity() {
-    lastActivity = Date.now();
+  /* The server's clock restarted: the session now ends `ms` from now. */
+  function recordEnd(ms) {
+    endsAt = Date.now() + ms;
     try {
-      window.localStorage.setItem(STORAGE_KEY, String(lastActivity));
+      window.localStorage.setItem(STORAGE_KEY, String(Math.max(endsAt, sharedEnd())));
     } catch (error) {
       // storage unavailable: this tab keeps its own clock
     }
@@ -59,7 +63,7 @@
   }
 
   function deadline() {
-    return Math.max(lastActivity, sharedActivity()) + sessionMs;
+    return Math.max(endsAt, sharedEnd());
   }
 
   function schedule() {
@@ -125,11 +129,13 @@
         headers: { Accept: "application/json" },
       })
       .then(function (response) {
-        if (response.ok) {
-          recordActivity();
-        } else {
+        if (!response.ok) {
           expire();
+          return null;
         }
+        return response.json().then(function (body) {
+          recordEnd(Number(body.expires_in) * 1000 || sessionMs);
+        });
       })
       .catch(expire);
   }
@@ -174,5 +180,5 @@
     }
   });
 
-  recordActivity(); // this page's request restarted the server's clock
+  recordEnd(sessionMs); // what the session had left when this page was served
 })();

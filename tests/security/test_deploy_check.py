@@ -59,7 +59,7 @@ def test_production_defaults_redirect_to_https_and_send_hsts_for_a_year() -> Non
         "getattr(s, name) for name in ['DEBUG', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS',"
         " 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_SECURE',"
         " 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE',"
-        " 'X_FRAME_OPTIONS', 'SESSION_COOKIE_AGE', 'SESSION_SAVE_EVERY_REQUEST']}))"
+        " 'X_FRAME_OPTIONS', 'SESSION_COOKIE_AGE', 'SESSION_REFRESH_SECONDS']}))"
     )
 
     result = manage("shell", "-c", script, **PRODUCTION)
@@ -77,7 +77,7 @@ def test_production_defaults_redirect_to_https_and_send_hsts_for_a_year() -> Non
         "SESSION_COOKIE_SAMESITE": "Lax",
         "X_FRAME_OPTIONS": "DENY",
         "SESSION_COOKIE_AGE": 900,
-        "SESSION_SAVE_EVERY_REQUEST": True,
+        "SESSION_REFRESH_SECONDS": 60,
     }
 
 
