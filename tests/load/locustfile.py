@@ -172,6 +172,11 @@ class Lead(SignedInUser):
             if answer.status_code != 200:
                 answer.failure(f"status {answer.status_code}")
 
+    @task(1)
+    def dashboard_whole_plan(self) -> None:
+        """The dashboard as the plan page links it: this quarter, every office."""
+        self.page(self.dashboard, "dashboard")
+
     @task(2)
     def metric_page(self) -> None:
         if self.metrics:

@@ -8,7 +8,7 @@
 #   LOAD_HOST        http://127.0.0.1:8001
 #   LOAD_USERS       "25 50"   user counts, one run each; the target applies to the first
 #   LOAD_RUN_TIME    2m        per run
-#   LOAD_SPAWN_RATE  5         users started per second
+#   LOAD_SPAWN_RATE  1         users started (and signed in) per second
 #   DATABASE_URL     the stack's: postgres://postgres@127.0.0.1:5432/stratplan_stack
 set -euo pipefail
 
@@ -18,7 +18,7 @@ OUT=var/load
 HOST=${LOAD_HOST:-http://127.0.0.1:8001}
 read -r -a STEPS <<<"${LOAD_USERS:-25 50}"
 RUN_TIME=${LOAD_RUN_TIME:-2m}
-SPAWN_RATE=${LOAD_SPAWN_RATE:-5}
+SPAWN_RATE=${LOAD_SPAWN_RATE:-1}
 
 # The users are made in the stack's database, with the stack's settings.
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stratplan_stack}
