@@ -9,14 +9,15 @@ takes the last quarter's fraction when its rule is latest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from metrics.values import percentage
 
 
-@dataclass(frozen=True)
-class QuarterValue:
+class QuarterValue(NamedTuple):
+    """A named tuple: immutable, and cheap to make by the thousand (reports/tva.py)."""
+
     quarter: int
     value: Decimal | None
     numerator: Decimal | None = None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from metrics.values import percentage
 
@@ -53,8 +54,13 @@ LABELS = {
 SEVERITY = [Status.OFF_TRACK, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.NOT_YET_DUE]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+# The values the rules take are named tuples: immutable and hashable like frozen dataclasses,
+# but three times cheaper to make (the targets-vs-actuals table makes 50,000 of them at
+# 1,000 metrics), and untracked by the garbage collector once they hold only numbers, text
+# and dates.
+
+
+class Rule(NamedTuple):
     """What of a metric the rules need (the values of plans.Metric's choices)."""
 
     direction: str  # "increase" | "decrease" | "range"
@@ -62,16 +68,14 @@ class Rule:
     kind: str = "numeric"  # "numeric" | "percentage" | "milestone"
 
 
-@dataclass(frozen=True, slots=True)
-class TargetValue:
+class TargetValue(NamedTuple):
     value: Decimal | None = None
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     due_date: date | None = None  # milestones
 
 
-@dataclass(frozen=True, slots=True)
-class ActualValue:
+class ActualValue(NamedTuple):
     """An approved value; `value` is in percent points for percentages."""
 
     value: Decimal | None = None
@@ -82,8 +86,7 @@ class ActualValue:
     not_available: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class QuarterInput:
+class QuarterInput(NamedTuple):
     """One quarter of a metric for a year-to-date computation."""
 
     quarter: int
@@ -197,51 +200,80 @@ def year_to_date(
     """
     if not 1 <= through <= QUARTERS_IN_YEAR:
         raise ValueError(f"A fiscal year has quarters 1 to 4, not {through}.")
+    return years_to_date(rule, quarters)[through - 1]
+
+
+def years_to_date(
+    rule: Rule, quarters: list[QuarterInput]
+) -> list[tuple[ActualValue | None, TargetValue | None]]:
+    """`year_to_date` through each of the four quarters, in one pass of running totals."""
     by_number = {q.quarter: q for q in quarters}
-    wanted = [by_number.get(n) for n in range(1, through + 1)]
+    wanted = [by_number.get(n) for n in range(1, QUARTERS_IN_YEAR + 1)]
     actuals = [q.actual if q else None for q in wanted]
     targets = [q.target if q else None for q in wanted]
     if rule.kind == "milestone":
-        return actuals[-1], targets[-1]
-    return _actual_to_date(rule, actuals), _target_to_date(rule, targets)
+        return list(zip(actuals, targets, strict=True))
+    return list(zip(_actuals_to_date(rule, actuals), _targets_to_date(rule, targets), strict=True))
 
 
-def _actual_to_date(rule: Rule, actuals: list[ActualValue | None]) -> ActualValue | None:
-    reported = [a for a in actuals if a is not None and not a.not_available]
-    if len(reported) < len(actuals):
-        return None
+def _actuals_to_date(rule: Rule, actuals: list[ActualValue | None]) -> list[ActualValue | None]:
+    """Running totals; once a quarter is missing (or lacks what is added up), every later
+    total is None too. A percentage pools numerators and denominators: None while the
+    denominators add up to zero."""
+    pooled = rule.kind == "percentage"
+    totals: list[ActualValue | None] = []
+    value = numerator = denominator = Decimal(0)
+    for actual in actuals:
+        if actual is None or actual.not_available:
+            break
+        if pooled:
+            if actual.numerator is None or actual.denominator is None:
+                break
+            numerator += actual.numerator
+            denominator += actual.denominator
+            totals.append(
+                ActualValue(
+                    value=percentage(numerator, denominator),
+                    numerator=numerator,
+                    denominator=denominator,
+                )
+                if denominator
+                else None
+            )
+        else:
+            if actual.value is None:
+                break
+            value += actual.value
+            totals.append(ActualValue(value=value))
+    return totals + [None] * (len(actuals) - len(totals))
+
+
+def _targets_to_date(rule: Rule, targets: list[TargetValue | None]) -> list[TargetValue | None]:
     if rule.kind == "percentage":
-        return _pooled(reported)
-    value = _total([a.value for a in reported])
-    return None if value is None else ActualValue(value=value)
-
-
-def _pooled(actuals: list[ActualValue]) -> ActualValue | None:
-    """Numerators and denominators added up; None when a quarter lacks its fraction."""
-    numerator = _total([a.numerator for a in actuals])
-    denominator = _total([a.denominator for a in actuals])
-    if numerator is None or not denominator:
-        return None
-    value = percentage(numerator, denominator)
-    return ActualValue(value=value, numerator=numerator, denominator=denominator)
-
-
-def _target_to_date(rule: Rule, targets: list[TargetValue | None]) -> TargetValue | None:
-    if rule.kind == "percentage":
-        return targets[-1]
+        return list(targets)
     if rule.direction == "range":
-        low = _total([t.min_value if t else None for t in targets])
-        high = _total([t.max_value if t else None for t in targets])
-        return None if low is None and high is None else TargetValue(min_value=low, max_value=high)
-    value = _total([t.value if t else None for t in targets])
-    return None if value is None else TargetValue(value=value)
+        lows = _running([t.min_value if t else None for t in targets])
+        highs = _running([t.max_value if t else None for t in targets])
+        return [
+            None if low is None and high is None else TargetValue(min_value=low, max_value=high)
+            for low, high in zip(lows, highs, strict=True)
+        ]
+    return [
+        None if total is None else TargetValue(value=total)
+        for total in _running([t.value if t else None for t in targets])
+    ]
 
 
-def _total(values: list[Decimal | None]) -> Decimal | None:
-    """The sum, or None when any value is missing."""
-    if any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), Decimal(0))
+def _running(values: list[Decimal | None]) -> list[Decimal | None]:
+    """Running sums, None from the first missing value on."""
+    sums: list[Decimal | None] = []
+    total = Decimal(0)
+    for value in values:
+        if value is None:
+            break
+        total += value
+        sums.append(total)
+    return sums + [None] * (len(values) - len(sums))
 
 
 @dataclass

@@ -3,7 +3,6 @@ in queries, and the Excel download."""
 
 from __future__ import annotations
 
-from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -71,10 +70,10 @@ def table_of(
     values = Values()
     for (pk, quarter), value in (targets or {}).items():
         target = value if isinstance(value, TargetValue) else TargetValue(D(value))
-        values.targets[pk][(2024, quarter)] = astuple(target)
+        values.targets[pk][(2024, quarter)] = tuple(target)
     for (pk, quarter), value in (actuals or {}).items():
         actual = value if isinstance(value, ActualValue) else ActualValue(D(value))
-        values.actuals[pk][(2024, quarter)] = astuple(actual)
+        values.actuals[pk][(2024, quarter)] = tuple(actual)
     return build_table(
         years=[2024],
         elements=elements or [(1, None, 1, "1", "Goal one", 1), (2, 1, 2, "1.1", "Obj", 1)],

@@ -20,10 +20,13 @@ Data sets, generated with bulk_create (no history rows) in one transaction each:
 
 from __future__ import annotations
 
+import cProfile
 import gc
+import io
 import json
 import os
 import platform
+import pstats
 import sqlite3
 import statistics
 import time
@@ -50,6 +53,7 @@ from django.utils import timezone
 from metrics.models import DataCall, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
 from metrics.seed import load_fy2020_figures
+from plans import sessions
 from plans.models import Membership, Metric, Office, Plan, PlanElement, User
 from plans.seed import load_seed_data
 from reports import annual
@@ -107,6 +111,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--markdown", action="store_true", help="Also print the results as a table."
         )
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also profile one more run of each case (cProfile) and print its N costliest "
+            "functions by own time, to standard error.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         wanted = [name.strip() for name in options["cases"].split(",") if name.strip()]
@@ -117,6 +129,8 @@ class Command(BaseCommand):
             wanted,
             runs=QUICK_RUNS if options["quick"] else options["runs"],
             warmups=1 if options["quick"] else WARMUPS,
+            profile=options["profile"],
+            errors=self.stderr,
         )
         use_own_scratch_database()
         old_config = setup_databases(verbosity=0, interactive=False)
@@ -142,8 +156,11 @@ def use_own_scratch_database() -> None:
 
 
 class Bench:
-    def __init__(self, wanted: list[str], *, runs: int, warmups: int) -> None:
+    def __init__(
+        self, wanted: list[str], *, runs: int, warmups: int, profile: int = 0, errors: Any = None
+    ) -> None:
         self.wanted, self.runs, self.warmups = set(wanted), runs, warmups
+        self.profile, self.errors = profile, errors
         self.results: list[dict] = []
 
     def run(self) -> Iterator[dict]:
@@ -162,8 +179,14 @@ class Bench:
                     self.results.append(result)
                     yield result
 
-    def measure(self, action: Callable[[], Any]) -> tuple[float, int, int]:
-        return measure(action, self.runs, self.warmups)
+    def measure(
+        self, action: Callable[[], Any], client: Client | None = None
+    ) -> tuple[float, int, int]:
+        fresh = (lambda: _restart_idle_clock(client)) if client is not None else None
+        result = measure(action, self.runs, self.warmups, fresh=fresh)
+        if self.profile:
+            self.errors.write(profile(action, self.profile))
+        return result
 
     def floor(self, query: Callable[[], Any]) -> float:
         return self.measure(query)[0]
@@ -178,7 +201,7 @@ class Bench:
         url = reverse("metrics:quarter-entry", args=[data_call.pk, office.code])
         floor = self.floor(lambda: entry_floor(data_call, office))
         if f"entry-page-{size}" in self.wanted:
-            yield line(f"entry-page-{size}", size, self.measure(_get(client, url)), floor)
+            yield line(f"entry-page-{size}", size, self.measure(_get(client, url), client), floor)
         if f"entry-submit-{size}" in self.wanted:
             counter = iter(range(10**6))
 
@@ -186,7 +209,7 @@ class Bench:
                 response = client.post(url, entry_post(data_call, office, next(counter)))
                 assert response.status_code == 302, response.status_code
 
-            yield line(f"entry-submit-{size}", size, self.measure(submit), floor)
+            yield line(f"entry-submit-{size}", size, self.measure(submit, client), floor)
 
     # Targets vs actuals -----------------------------------------------------------------
 
@@ -210,7 +233,7 @@ class Bench:
                 if _status(client, url) == 404:
                     yield {"case": name, "skipped": NOT_BUILT}
                     continue
-                yield line(name, size, self.measure(_get(client, url)), floor)
+                yield line(name, size, self.measure(_get(client, url), client), floor)
 
     # Department scale -------------------------------------------------------------------
 
@@ -247,7 +270,8 @@ class Bench:
             if _status(client, url) == 404:
                 yield {"case": name, "skipped": NOT_BUILT}
                 continue
-            result = line(name, rows, self.measure(_get(client, url)), self.floor(floor_query))
+            page = self.measure(_get(client, url), client)
+            result = line(name, rows, page, self.floor(floor_query))
             yield result | {"generated_s": generated}
 
     # Annual report (journey 3) ---------------------------------------------------------
@@ -275,8 +299,14 @@ class Bench:
             yield line(name, figures, self.measure(build), floor)
 
 
-def measure(action: Callable[[], Any], runs: int, warmups: int = WARMUPS) -> tuple[float, int, int]:
-    """(median ms, queries of one more run, peak KiB of that run) over warm runs."""
+def measure(
+    action: Callable[[], Any],
+    runs: int,
+    warmups: int = WARMUPS,
+    fresh: Callable[[], None] | None = None,
+) -> tuple[float, int, int]:
+    """(median ms, queries of one more run, peak KiB of that run) over warm runs; `fresh`
+    runs before the counted run."""
     for _ in range(warmups):
         action()
     # As config/wsgi.py does at start-up: what is loaded by now lives as long as the process.
@@ -287,6 +317,8 @@ def measure(action: Callable[[], Any], runs: int, warmups: int = WARMUPS) -> tup
         start = time.perf_counter()
         action()
         timings.append((time.perf_counter() - start) * 1000)
+    if fresh is not None:
+        fresh()
     tracemalloc.start()
     with CaptureQueriesContext(connection) as queries:
         action()
@@ -294,6 +326,15 @@ def measure(action: Callable[[], Any], runs: int, warmups: int = WARMUPS) -> tup
     tracemalloc.stop()
     gc.unfreeze()
     return statistics.median(timings), len(queries), peak // 1024
+
+
+def profile(action: Callable[[], Any], top: int) -> str:
+    """One run under cProfile: its `top` functions by own time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(action)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
 
 
 def line(case: str, rows: int, page: tuple[float, int, int], floor_ms: float) -> dict:
@@ -313,6 +354,14 @@ def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _restart_idle_clock(client: Client) -> None:
+    """Counts the queries of a page in the middle of a session, not of the one request a
+    minute that restarts the session's idle clock (plans/sessions.py)."""
+    session = client.session
+    sessions.restart(session)
+    session.save()
 
 
 def _get(client: Client, url: str) -> Callable[[], None]:
