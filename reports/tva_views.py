@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET
 
 from plans.access import get_plan_for_user
 from plans.models import Plan
+from reports.collector import collector_paused
 from reports.exporters import tva_workbook
 from reports.tva import Table, choose_years, data_years, load_table, sections_html
 
 
 @require_GET
+@collector_paused
 def tva_page(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     table, with_data = _table(request, plan)
@@ -46,6 +48,7 @@ def tva_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@collector_paused
 def tva_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     table, _with_data = _table(request, plan)

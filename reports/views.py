@@ -12,6 +12,7 @@ from metrics.models import Measurement
 from plans.access import get_metric_for_user, get_plan_for_user, reachable_office_ids
 from plans.models import Office
 from reports import charts
+from reports.collector import collector_paused
 from reports.dashboard import build_dashboard
 from reports.forms import DashboardFilterForm
 from reports.performance import metric_performance, office_standing
@@ -19,6 +20,7 @@ from reports.status import SEVERITY
 
 
 @require_GET
+@collector_paused
 def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     offices = list(Office.objects.filter(metrics__element__plan=plan).distinct().order_by("code"))
