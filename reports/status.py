@@ -15,7 +15,7 @@ track; not started, at risk within MILESTONE_WARNING_DAYS of it, else on track.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -110,42 +110,55 @@ def assess(
     metric with no target (or an unfinished milestone with no due date) but with a value is
     NO_DATA too: nothing to judge by. A done milestone with no due date is ON_TRACK.
     """
+    return judge_for(rule, today=today, at_risk_percent=at_risk_percent)(target, actual, due)
+
+
+Judge = Callable[[TargetValue | None, ActualValue | None, date], Status]
+
+
+def judge_for(
+    rule: Rule, *, today: date, at_risk_percent: Decimal = DEFAULT_AT_RISK_PERCENT
+) -> Judge:
+    """`assess` for one rule, as a function of (target, actual, due): what depends on the
+    rule (kind, direction) is decided once, not once per period. A table of many periods of
+    one metric judges them with it; `assess` is this, made and called once."""
     if rule.kind == "milestone":
-        return _assess_milestone(target, actual, due=due, today=today)
-    value = _number(rule, actual)
-    if value is None:
-        return _missing(due, today)
-    return _assess_number(rule.direction, target, value, at_risk_percent)
+
+        def milestone(target: TargetValue | None, actual: ActualValue | None, due: date) -> Status:
+            return _assess_milestone(target, actual, due=due, today=today)
+
+        return milestone
+    pooled = rule.kind == "percentage"
+    direction = rule.direction
+    if direction not in ("increase", "decrease", "range"):
+        raise ValueError(f"Unknown direction: {direction!r}")
+
+    def number(target: TargetValue | None, actual: ActualValue | None, due: date) -> Status:
+        if actual is None or actual.not_available:
+            return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
+        value = actual.value
+        if value is None:
+            numerator, denominator = actual.numerator, actual.denominator
+            if pooled and numerator is not None and denominator:
+                value = percentage(numerator, denominator)
+            else:
+                return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
+        if target is None:
+            return Status.NO_DATA
+        if direction == "range":
+            return _assess_range(target, value, at_risk_percent)
+        goal = target.value
+        if goal is None:
+            return Status.NO_DATA
+        if direction == "increase":
+            return _grade(goal - value, goal, at_risk_percent)
+        return _grade(value - goal, goal, at_risk_percent)
+
+    return number
 
 
 def _missing(due: date, today: date) -> Status:
     return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
-
-
-def _number(rule: Rule, actual: ActualValue | None) -> Decimal | None:
-    """The value to judge; None when nothing usable was reported."""
-    if actual is None or actual.not_available:
-        return None
-    numerator, denominator = actual.numerator, actual.denominator
-    if actual.value is None and rule.kind == "percentage" and numerator is not None:
-        return percentage(numerator, denominator) if denominator else None
-    return actual.value
-
-
-def _assess_number(
-    direction: str, target: TargetValue | None, value: Decimal, at_risk_percent: Decimal
-) -> Status:
-    if target is None:
-        return Status.NO_DATA
-    if direction == "range":
-        return _assess_range(target, value, at_risk_percent)
-    if target.value is None:
-        return Status.NO_DATA
-    if direction == "increase":
-        return _grade(target.value - value, target.value, at_risk_percent)
-    if direction == "decrease":
-        return _grade(value - target.value, target.value, at_risk_percent)
-    raise ValueError(f"Unknown direction: {direction!r}")
 
 
 def _assess_range(target: TargetValue, value: Decimal, at_risk_percent: Decimal) -> Status:

@@ -6,9 +6,10 @@ Cost: `load_table` runs four queries whatever the size (the elements, the metric
 targets and the approved values as plain tuples), and choosing the years one more
 (`data_years`). `build_table` assembles the table from what they return in plain Python;
 it is pure and tested on hand-built values. A plan of 1,000 metrics over five years has
-25,000 cells, so the work per cell is kept to two dictionary lookups, one `assess` call
-and one tuple, and numbers are formatted once per distinct value by the renderers
-(`sections_html` below, the workbook in reports/exporters.py). docs/PERFORMANCE.md has
+25,000 cells, so the work per cell is kept to two dictionary lookups, one call of the
+metric's status rule (made once per metric by `judge_for`) and one tuple, and numbers are
+formatted once per distinct value by the renderers (`sections_html` below, the workbook in
+reports/exporters.py). docs/PERFORMANCE.md has
 the measurements.
 
 Rules the table applies on top of reports/status.py:
@@ -46,7 +47,7 @@ from reports.status import (
     Rule,
     Status,
     TargetValue,
-    assess,
+    judge_for,
     years_to_date,
 )
 
@@ -347,6 +348,8 @@ class _Judge:
     def row(self, metric: MetricTuple, level: int, values: Values) -> MetricRow:
         pk, _element, name, kind, unit, direction, aggregation, frequency = metric
         rule = Rule(direction, aggregation, kind)
+        # The status rules for this metric, decided once for its 25 cells.
+        self.judge = judge_for(rule, today=self.today, at_risk_percent=self.at_risk)
         targets = values.targets.get(pk, {})
         actuals = values.actuals.get(pk, {})
         cells: list[Cell | None] = []
@@ -407,33 +410,14 @@ class _Judge:
         value = fiscal_year_value(rule.aggregation, reported)
         if len(reported) == len(QUARTERS):
             return self.cell(rule, target, ActualValue(value), due)
-        status = self.status(rule, target, None, due)
+        status = self.judge(None if target is None else TargetValue(*target), None, due)
         note = f"{len(reported)} of 4 quarters" if reported else ""
         return Cell(value, target, None, status, "", note)
-
-    def status(
-        self, rule: Rule, target: TargetRow | None, actual: ActualValue | None, due: date
-    ) -> Status:
-        return assess(
-            rule,
-            None if target is None else TargetValue(*target),
-            actual,
-            due=due,
-            today=self.today,
-            at_risk_percent=self.at_risk,
-        )
 
     def cell(
         self, rule: Rule, target: TargetRow | None, actual: ActualValue | None, due: date
     ) -> Cell:
-        status = assess(
-            rule,
-            None if target is None else TargetValue(*target),
-            actual,
-            due=due,
-            today=self.today,
-            at_risk_percent=self.at_risk,
-        )
+        status = self.judge(None if target is None else TargetValue(*target), actual, due)
         if actual is None:
             return Cell(None, target, None, status)
         if actual.not_available:
