@@ -8,6 +8,7 @@ transaction and writes its history rows in it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,6 +46,7 @@ WRITABLE_FIELDS = [
     "reviewed_by",
     "reviewed_at",
 ]
+WRITABLE_ATTNAMES = [Measurement._meta.get_field(name).attname for name in WRITABLE_FIELDS]
 NOT_DUE = "{metric} is not collected by the {period} data call."
 NOT_YOURS = "{metric} is owned by {owner}, not by {office}."
 CANNOT_REVIEW = "{metric} is {status}; only submitted values can be approved or returned."
@@ -164,6 +166,7 @@ def save_values(
         raise WorkflowError(message)
     _check_entries(data_call, office, entries)
     stored = _stored_measurements(data_call, [entry.metric for entry in entries])
+    before = _snapshot(stored.values())
     now = timezone.now()
     written = {}
     for entry in entries:
@@ -172,7 +175,10 @@ def save_values(
         )
         if measurement is not None:
             written[entry.metric.pk] = measurement
-    _persist([m for m in written.values() if m.pk is None], [m for m in written.values() if m.pk])
+    changed = [m for m in written.values() if m.pk]
+    _persist(
+        [m for m in written.values() if m.pk is None], changed, _changed_fields(changed, before)
+    )
     for entry in entries:
         if entry.evidence is not None:
             owner = written.get(entry.metric.pk) or stored[entry.metric.pk]
@@ -199,9 +205,30 @@ def _check_entries(data_call: DataCall, office: Office, entries: list[ValueEntry
             raise WorkflowError(NOT_DUE.format(metric=entry.metric, period=data_call.period.label))
 
 
-def _persist(new: list[Measurement], changed: list[Measurement]) -> None:
+def _snapshot(rows: Iterable[Measurement]) -> dict[int, tuple]:
+    """The writable columns of stored rows, before a change."""
+    return {row.pk: tuple(getattr(row, name) for name in WRITABLE_ATTNAMES) for row in rows}
+
+
+def _changed_fields(rows: list[Measurement], before: dict[int, tuple]) -> list[str]:
+    """The writable fields that differ from `before` in any of the rows: the only columns the
+    bulk UPDATE needs to set. Each costs a CASE with one WHEN per row, which Django builds
+    expression by expression: setting all 17 for 200 rows took most of a 200-value save."""
+    differing = set()
+    for row in rows:
+        old = before[row.pk]
+        differing.update(
+            i for i, name in enumerate(WRITABLE_ATTNAMES) if getattr(row, name) != old[i]
+        )
+    return [WRITABLE_FIELDS[i] for i in sorted(differing)]
+
+
+def _persist(
+    new: list[Measurement], changed: list[Measurement], fields: list[str] | None = None
+) -> None:
     """Writes the rows and their history rows in bulk: a handful of queries for any number
-    of values (each row carries its own `_history_user` and `_change_reason`)."""
+    of values (each row carries its own `_history_user` and `_change_reason`). `fields`:
+    the columns that changed (default: every writable one)."""
     if new:
         try:
             with transaction.atomic():  # a savepoint, so the conflict can be read after it
@@ -213,7 +240,9 @@ def _persist(new: list[Measurement], changed: list[Measurement]) -> None:
         for row, saved in zip(new, created, strict=True):
             row.pk = saved.pk
     if changed:
-        bulk_update_with_history(changed, Measurement, fields=WRITABLE_FIELDS)
+        bulk_update_with_history(
+            changed, Measurement, fields=WRITABLE_FIELDS if fields is None else fields
+        )
 
 
 def _inserted_meanwhile(new: list[Measurement]) -> ConflictError | None:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metrics.models import DataCall, DataCallException, Measurement, Target
 from metrics.services import (
@@ -87,6 +89,51 @@ def test_saving_a_draft_stores_the_value_with_who_entered_it_and_a_history_row(
     assert measurement.submitted_by is None
     record = measurement.history.get()
     assert (record.history_user, record.history_change_reason) == (steward, "Draft saved")
+
+
+def test_a_changed_draft_updates_only_the_columns_that_changed(
+    data_call: DataCall,
+    ero_metric: Metric,
+    second_ero_metric: Metric,
+    offices: dict[str, Office],
+    steward: User,
+    today: date,
+) -> None:
+    """The bulk UPDATE sets the columns some row changed (each costs a CASE per row), and
+    what it leaves out keeps its stored value."""
+    entries = [
+        ValueEntry(ero_metric, value=Decimal("120"), explanation="Seasonal dip."),
+        ValueEntry(second_ero_metric, value=Decimal("7")),
+    ]
+    save(data_call, offices["ERO"], entries, steward, today)
+
+    with CaptureQueriesContext(connection) as queries:
+        save(
+            data_call,
+            offices["ERO"],
+            [
+                ValueEntry(
+                    ero_metric, value=Decimal("121"), explanation="Seasonal dip.", version=1
+                ),
+                ValueEntry(second_ero_metric, value=Decimal("8"), version=1),
+            ],
+            steward,
+            today,
+        )
+
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "metrics_measurement"')]
+    assert len(updates) == 1
+    assert 'SET "value" = ' in updates[0]
+    assert '"version" = ' in updates[0]
+    assert '"explanation"' not in updates[0]
+    assert '"submitted_by_id"' not in updates[0]
+    first = Measurement.objects.get(metric=ero_metric)
+    assert (first.value, first.explanation, first.version) == (
+        Decimal("121"),
+        "Seasonal dip.",
+        2,
+    )
+    assert Measurement.objects.get(metric=second_ero_metric).value == Decimal("8")
 
 
 def test_submitting_a_saved_draft_moves_it_to_submitted_with_the_next_version(
