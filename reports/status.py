@@ -135,14 +135,13 @@ def judge_for(
 
     def number(target: TargetValue | None, actual: ActualValue | None, due: date) -> Status:
         if actual is None or actual.not_available:
-            return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
+            return _missing(due, today)
         value = actual.value
         if value is None:
             numerator, denominator = actual.numerator, actual.denominator
-            if pooled and numerator is not None and denominator:
-                value = percentage(numerator, denominator)
-            else:
-                return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
+            if not (pooled and numerator is not None and denominator):
+                return _missing(due, today)
+            value = percentage(numerator, denominator)
         if target is None:
             return Status.NO_DATA
         if direction == "range":
