@@ -379,13 +379,16 @@ def test_every_bad_row_is_listed_in_row_order(
 def test_unknown_metric_ids_are_refused(
     client_: Client, data_call: DataCall, metrics: dict[str, Metric]
 ) -> None:
-    content = sheet_of([[metrics["removals"].pk, 10], [999, 5], [metrics["hsi"].pk, 7]])
+    # No metric has this id: ids come from a sequence that other tests move on, so a fixed
+    # number (999 once) can be a real metric's.
+    unknown = Metric.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    content = sheet_of([[metrics["removals"].pk, 10], [unknown, 5], [metrics["hsi"].pk, 7]])
 
     response = upload(client_, data_call, content)
 
     hsi = metrics["hsi"].pk
     assert [error.split(" (")[0] for error in errors_of(response)] == [
-        "Row 3: unknown metric ID 999",
+        f"Row 3: unknown metric ID {unknown}",
         f"Row 4: unknown metric ID {hsi}",
     ]
     assert not Measurement.objects.exists()
