@@ -28,12 +28,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from metrics.models import DataCall
-from plans.models import Membership, Metric, Office, Plan, PlanElement, User
-from tests.factories import DataCallFactory, MetricFactory, PlanElementFactory, UserFactory
+from plans.models import Membership, Metric, Office, Plan, User
+from tests.factories import DataCallFactory, UserFactory
+
+# The goal, objective and "Removals completed" metric are the metrics tests' own.
+from tests.metrics.conftest import ero_metric, objective, today  # noqa: F401
 
 Role = Membership.Role
 FAULTS_DIR = Path(__file__).resolve().parent
@@ -107,31 +109,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def today() -> date:
-    return timezone.localdate()
-
-
-@pytest.fixture
-def objective(plan: Plan) -> PlanElement:
-    goal = PlanElementFactory(plan=plan, number="1", title="Enforce immigration law", order=1)
-    return PlanElementFactory(parent=goal, number="1.1", title="Remove noncitizens", order=1)
-
-
-@pytest.fixture
-def ero_metric(objective: PlanElement, offices: dict[str, Office]) -> Metric:
-    return MetricFactory(
-        element=objective,
-        name="Removals completed",
-        owner_office=offices["ERO"],
-        kind=Metric.Kind.NUMERIC,
-        unit=Metric.Unit.COUNT,
-        direction=Metric.Direction.INCREASE,
-        frequency=Metric.Frequency.QUARTERLY,
-    )
-
-
-@pytest.fixture
-def data_call(plan: Plan, today: date, ero_metric: Metric) -> DataCall:
+def data_call(plan: Plan, today: date, ero_metric: Metric) -> DataCall:  # noqa: F811 (fixtures)
     """FY2026 Q4, open since ten days ago and due in ten days."""
     return DataCallFactory(
         plan=plan,
