@@ -139,6 +139,7 @@ def judge_for(
     direction = rule.direction
     if direction not in ("increase", "decrease", "range"):
         raise ValueError(f"Unknown direction: {direction!r}")
+    margin = Decimal(at_risk_percent) / 100  # at risk within this fraction of |target|
 
     def number(target: TargetValue | None, actual: ActualValue | None, due: date) -> Status:
         if actual is None or actual[NOT_AVAILABLE]:
@@ -152,13 +153,13 @@ def judge_for(
         if target is None:
             return Status.NO_DATA
         if direction == "range":
-            return _assess_range(target, value, at_risk_percent)
+            return _assess_range(target, value, margin)
         goal = target[GOAL]
         if goal is None:
             return Status.NO_DATA
         if direction == "increase":
-            return _grade(goal - value, goal, at_risk_percent)
-        return _grade(value - goal, goal, at_risk_percent)
+            return _grade(goal - value, goal, margin)
+        return _grade(value - goal, goal, margin)
 
     return number
 
@@ -167,22 +168,23 @@ def _missing(due: date, today: date) -> Status:
     return Status.NOT_YET_DUE if today <= due else Status.NO_DATA
 
 
-def _assess_range(target: TargetValue, value: Decimal, at_risk_percent: Decimal) -> Status:
+def _assess_range(target: TargetValue, value: Decimal, margin: Decimal) -> Status:
     low, high = target[LOW], target[HIGH]
     if low is None and high is None:
         return Status.NO_DATA
     if low is not None and value < low:
-        return _grade(low - value, low, at_risk_percent)
+        return _grade(low - value, low, margin)
     if high is not None and value > high:
-        return _grade(value - high, high, at_risk_percent)
+        return _grade(value - high, high, margin)
     return Status.ON_TRACK
 
 
-def _grade(shortfall: Decimal, bound: Decimal, at_risk_percent: Decimal) -> Status:
-    """How far the value misses `bound` by (zero or less: not at all), against the margin."""
+def _grade(shortfall: Decimal, bound: Decimal, margin: Decimal) -> Status:
+    """How far the value misses `bound` by (zero or less: not at all), against the margin
+    (a fraction of |bound|)."""
     if shortfall <= 0:
         return Status.ON_TRACK
-    if shortfall <= abs(bound) * at_risk_percent / 100:
+    if shortfall <= abs(bound) * margin:
         return Status.AT_RISK
     return Status.OFF_TRACK
 

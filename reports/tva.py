@@ -36,7 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from metrics.models import VALUE_FIELDS, Measurement, Target
 from metrics.periods import FiscalQuarter, FiscalYear
-from metrics.rollup import QuarterValue, fiscal_year_value
+from metrics.rollup import fiscal_year_value
 from plans.formatting import format_value
 from plans.hierarchy import number_key
 from plans.models import UNKNOWN_TITLE, Metric, Plan
@@ -355,8 +355,10 @@ class _Judge:
     def row(self, metric: MetricTuple, level: int, values: Values) -> MetricRow:
         pk, _element, name, kind, unit, direction, aggregation, frequency = metric
         rule = Rule(direction, aggregation, kind)
-        # The status rules for this metric, decided once for its 25 cells.
+        # The status rules for this metric, and what else its 25 cells share, decided once.
         self.judge = judge_for(rule, today=self.today, at_risk_percent=self.at_risk)
+        self.milestone = kind == MILESTONE
+        self.has_percent = not self.milestone and direction != RANGE  # percent of target
         targets = values.targets.get(pk, {})
         actuals = values.actuals.get(pk, {})
         cells: list[Cell | None] = []
@@ -364,7 +366,7 @@ class _Judge:
             if frequency == ANNUAL:
                 key, due = self.year_keys[year], self.year_dues[year]
                 cells += (None, None, None, None)
-                cells.append(self.cell(rule, targets.get(key), actuals.get(key), due))
+                cells.append(self.cell(targets.get(key), actuals.get(key), due))
             else:
                 cells += self.quarterly_year(rule, year, targets, actuals)
         return MetricRow(pk, name, level, unit, kind, aggregation, frequency, cells)
@@ -387,12 +389,12 @@ class _Judge:
                 for q, a, t in zip(QUARTERS, quarter_actuals, quarter_targets, strict=True)
             ]
             cells = [
-                cell(rule, target, actual, due)
+                cell(target, actual, due)
                 for (actual, target), due in zip(years_to_date(rule, inputs), dues, strict=True)
             ]
         else:
             cells = [
-                cell(rule, t, a, due)
+                cell(t, a, due)
                 for t, a, due in zip(quarter_targets, quarter_actuals, dues, strict=True)
             ]
         target = targets.get(self.year_keys[year]) or fiscal_year_target(rule, quarter_targets)
@@ -406,24 +408,24 @@ class _Judge:
         quarter_actuals: list[ActualRow | None],
         due: date,
     ) -> Cell:
-        if rule.kind == MILESTONE:
+        if self.milestone:
             latest = next((a for a in reversed(quarter_actuals) if a is not None), None)
-            return self.cell(rule, target, latest, due)
+            return self.cell(target, latest, due)
+        # (quarter, value, numerator, denominator): metrics.rollup reads them by position.
         reported = [
-            QuarterValue(q, a[0], a[1], a[2])
+            (q, a[0], a[1], a[2])
             for q, a in zip(QUARTERS, quarter_actuals, strict=True)
             if a is not None and a[0] is not None
         ]
         value = fiscal_year_value(rule.aggregation, reported)
         if len(reported) == len(QUARTERS):
-            return self.cell(rule, target, ActualValue(value), due)
+            return self.cell(target, ActualValue(value), due)
         status = self.judge(target, None, due)
         note = f"{len(reported)} of 4 quarters" if reported else ""
         return Cell(value, target, None, status, "", note)
 
     def cell(
         self,
-        rule: Rule,
         target: TargetRow | TargetValue | None,
         actual: ActualRow | ActualValue | None,
         due: date,
@@ -435,12 +437,12 @@ class _Judge:
             return Cell(None, target, None, status)
         if actual[5]:  # not available
             return Cell(None, target, None, status, NOT_AVAILABLE)
-        if rule.kind == MILESTONE:
+        if self.milestone:
             label = MILESTONE_LABELS.get(actual[3], "")
             return Cell(None, target, None, status, label)
         value = actual[0]
         percent = None
-        if value is not None and target is not None and target[0] and rule.direction != "range":
+        if self.has_percent and value is not None and target is not None and target[0]:
             percent = value * 100 / target[0]
         return Cell(value, target, percent, status)
 

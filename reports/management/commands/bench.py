@@ -71,6 +71,7 @@ ENTRY_SIZES = (20, 200)
 TVA_SIZES = (200, 1000)
 DEPT_PLANS, DEPT_METRICS_PER_PLAN = 20, 250
 CASES = (
+    "home-page",
     "entry-page-20",
     "entry-submit-20",
     "entry-page-200",
@@ -166,7 +167,10 @@ class Bench:
     def run(self) -> Iterator[dict]:
         groups: list[tuple[tuple[str, ...], Callable[[], Iterator[dict]]]] = [
             *(
-                ((f"entry-page-{n}", f"entry-submit-{n}"), lambda n=n: self.entry(n))
+                (
+                    (f"entry-page-{n}", f"entry-submit-{n}", *(("home-page",) if n == 20 else ())),
+                    lambda n=n: self.entry(n),
+                )
                 for n in ENTRY_SIZES
             ),
             (("tva-200x20", "tva-1000x20", "tva-excel-200x20"), self.tva),
@@ -198,6 +202,11 @@ class Bench:
         with transaction.atomic():
             data_call, office, steward = build_office(size)
         client = _client(steward)
+        if size == ENTRY_SIZES[0] and "home-page" in self.wanted:
+            # What any page costs before its own work: the cheapest signed-in page (the
+            # site's frame around a list of one plan), against the floor of its numbers.
+            home = self.measure(_get(client, reverse("plans:plan-list")), client)
+            yield line("home-page", 1, home, self.floor(lambda: home_floor(data_call.plan_id)))
         url = reverse("metrics:quarter-entry", args=[data_call.pk, office.code])
         floor = self.floor(lambda: entry_floor(data_call, office))
         if f"entry-page-{size}" in self.wanted:
@@ -643,6 +652,19 @@ def entry_floor(data_call: DataCall, office: Office) -> list[tuple]:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def home_floor(plan_id: int) -> list[tuple]:
+    """The plan list's numbers for one plan: its title and its elements counted by level."""
+    sql = """
+        SELECT p.id, p.title, e.level, COUNT(*)
+        FROM plans_plan p JOIN plans_planelement e ON e.plan_id = p.id
+        WHERE p.id = %s
+        GROUP BY p.id, p.title, e.level
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan_id])
         return cursor.fetchall()
 
 
