@@ -32,7 +32,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -720,7 +720,7 @@ def machine() -> str:
 
 def markdown(results: list[dict], runs: int) -> str:
     head = [
-        f"Machine: {machine()}; median of {runs} warm runs; {date.today().isoformat()}.",
+        f"Machine: {machine()}; median of {runs} warm runs; {timezone.now():%Y-%m-%d %H:%M} UTC.",
         "",
         "| case | rows | median ms | queries | floor ms | ratio | peak KiB |",
         "| --- | --- | --- | --- | --- | --- | --- |",
