@@ -120,7 +120,7 @@ class Cell(NamedTuple):
     says when a fiscal year is incomplete."""
 
     actual: Decimal | None
-    target: TargetRow | None
+    target: TargetRow | TargetValue | None  # as fetched; a TargetValue when year to date
     percent: Decimal | None  # the actual as a percentage of the target, unrounded
     status: Status
     text: str = ""
