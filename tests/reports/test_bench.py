@@ -7,33 +7,24 @@ databases, which must not happen inside the test run's."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from tests.subprocesses import manage
+
 LINE_KEYS = {"case", "rows", "median_ms", "queries", "floor_ms", "ratio", "peak_kib"}
 
 
 def bench(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", ""),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", "bench", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+    return manage(
+        "bench",
+        *args,
         timeout=300,
-        check=False,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=database_url,
     )
 
 

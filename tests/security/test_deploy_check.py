@@ -1,45 +1,26 @@
 """Production settings: Django's deployment checklist passes with nothing but DEBUG off, a
 real key and the host names, and the site refuses to start with a weak key.
 
-Each case runs manage.py in a fresh interpreter, because the settings read the
-environment once, at import."""
+Each case runs manage.py in a fresh interpreter (tests/subprocesses.py), because the
+settings read the environment once, at import."""
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import string
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import DEVELOPMENT_SECRET_KEY, checked_secret_key
+from tests.subprocesses import manage
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 KEY_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*(-_=+)"
 
 
 def random_key(length: int = 50) -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(length))
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run manage.py with only PATH, HOME and `env` in the environment (no DEBUG, no
-    DATABASE_URL, none of the test suite's variables)."""
-    clean = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""), **env}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 PRODUCTION = {"SECRET_KEY": random_key(), "ALLOWED_HOSTS": "performance.example.gov"}
