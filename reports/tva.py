@@ -32,6 +32,7 @@ from decimal import Decimal
 from html import escape
 from typing import NamedTuple
 
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from metrics.models import VALUE_FIELDS, Measurement, Target
@@ -187,11 +188,17 @@ def data_years(plan: Plan) -> set[int]:
     """Fiscal years in which the plan has a target or an approved value. One query: each
     side distinct before the union, and the plan's metrics as a semi-join (`IN`), which
     PostgreSQL runs in 12 ms at 1,000 metrics where the plain join and union took 20."""
-    in_plan = {"metric__in": Metric.objects.filter(element__plan=plan).values("pk")}
-    targets = Target.objects.filter(**in_plan)
-    approved = Measurement.objects.approved().filter(**in_plan)
-    years = [rows.order_by().values_list("fiscal_year").distinct() for rows in (targets, approved)]
-    return {year for (year,) in years[0].union(years[1])}
+    targets = Target.objects.filter(metric__in=_plan_metrics(plan))
+    approved = Measurement.objects.approved().filter(metric__in=_plan_metrics(plan))
+    target_years, approved_years = (
+        rows.order_by().values_list("fiscal_year").distinct() for rows in (targets, approved)
+    )
+    return {year for (year,) in target_years.union(approved_years)}
+
+
+def _plan_metrics(plan: Plan) -> QuerySet[Metric]:
+    """The plan's metric ids as a subquery: `metric_id IN (...)`, a semi-join."""
+    return Metric.objects.filter(element__plan=plan).values("pk")
 
 
 def choose_years(
@@ -264,7 +271,7 @@ def load_values(plan: Plan, years: list[int]) -> Values:
     ids, and unordered (the models' default ordering sorts 20,000 rows for nothing, at three
     times the cost of the query itself on PostgreSQL)."""
     scope = {
-        "metric__in": Metric.objects.filter(element__plan=plan).values("pk"),
+        "metric__in": _plan_metrics(plan),
         "fiscal_year__gte": years[0],
         "fiscal_year__lte": years[-1],
     }
